@@ -1,0 +1,1 @@
+"""GENBO, the collaboration portal of the Familjen Helsingborg municipalities."""

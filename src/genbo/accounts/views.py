@@ -1,0 +1,105 @@
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.files.storage import default_storage
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _, gettext_lazy
+from django.views.decorators.http import require_GET
+
+from genbo.accounts import selectors
+from genbo.accounts.forms import ProfileForm
+from genbo.accounts.services import profile_update
+from genbo.networks.models import Membership
+
+
+class SignInForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": gettext_lazy(
+            "The e-mail address or the password is wrong. Check both and try again."
+        ),
+        "inactive": gettext_lazy(
+            "This account is deactivated. Contact the Familjen Helsingborg secretariat."
+        ),
+    }
+
+    def clean_username(self) -> str:
+        # Accounts store their e-mail address in lower case.
+        return self.cleaned_data["username"].strip().lower()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("E-mail address")
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "type": "email"})
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+@require_GET
+def profile(request, pk: int):
+    person = get_object_or_404(
+        get_user_model()
+        .objects.filter(is_active=True)
+        .select_related("municipality", "unit")
+        .prefetch_related(
+            "competences",
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.active()
+                .filter(network__archived_at__isnull=True)
+                .select_related("network")
+                .order_by("network__name"),
+                to_attr="active_memberships",
+            ),
+        ),
+        pk=pk,
+    )
+    return render(request, "accounts/profile.html", {"person": person})
+
+
+def profile_edit(request):
+    user = request.user
+    if request.method == "POST":
+        form = ProfileForm(request.POST, request.FILES, instance=user)
+        if form.is_valid():
+            profile_update(user=user, form=form)
+            messages.success(request, _("Your profile is saved."))
+            return redirect("accounts:profile", pk=user.pk)
+    else:
+        form = ProfileForm(instance=user)
+    return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+@require_GET
+def competence_autocomplete(request):
+    """Return <option> elements for the datalist of a competence field (htmx)."""
+    text = next(
+        (request.GET[name] for name in ("competences", "competence", "q") if request.GET.get(name)), ""
+    )[:500]
+    typed, _separator, current = text.rpartition(",")
+    prefix = f"{typed.strip()}, " if typed.strip() else ""
+    labels = selectors.competence_suggestions(current) if len(current.strip()) >= 2 else []
+    return render(
+        request,
+        "accounts/competence_options.html",
+        {"options": [prefix + label for label in labels]},
+    )
+
+
+@require_GET
+def media_file(request, path: str):
+    """Serve an uploaded profile photo to signed-in employees."""
+    if not path.startswith("photos/") or ".." in path or not default_storage.exists(path):
+        raise Http404
+    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    response = FileResponse(default_storage.open(path), content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -1,0 +1,76 @@
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from genbo.networks import selectors as network_selectors
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+def home(request):
+    user = request.user
+    return render(
+        request,
+        "core/home.html",
+        {
+            "my_networks": list(network_selectors.my_networks(user)[:12]),
+            "upcoming_meetings": list(network_selectors.my_upcoming_meetings(user)),
+            "new_networks": list(network_selectors.new_networks(user)),
+        },
+    )
+
+
+def _check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        logger.error("Health check: database unreachable: %s", error)
+        return "error"
+    return "ok"
+
+
+def _check_redis() -> str:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+        client.ping()
+    except redis.RedisError as error:
+        logger.error("Health check: Redis unreachable: %s", error)
+        return "error"
+    return "ok"
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    """Report the state of the database (and of Redis when configured) to load balancers."""
+    checks = {"database": _check_database()}
+    if settings.REDIS_URL:
+        checks["redis"] = _check_redis()
+    healthy = all(state == "ok" for state in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+@login_not_required
+@require_GET
+def accessibility_statement(request):
+    return render(
+        request, "core/accessibility.html", {"support_email": settings.GENBO_SUPPORT_EMAIL}
+    )
+
+
+@login_not_required
+def permission_denied(request, exception=None):
+    reason = str(exception) if exception else ""
+    return render(request, "403.html", {"reason": reason}, status=403)

@@ -1,0 +1,133 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from genbo.accounts.forms import CompetenceField
+from genbo.core.models import Municipality
+from genbo.networks.models import Meeting, Membership, Network
+
+DATETIME_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
+# Addresses under /networks/ that belong to pages, not to a network.
+RESERVED_SLUGS = {"new"}
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format=DATETIME_INPUT_FORMAT, **kwargs)
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search by name"), required=False, max_length=100)
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.all(),
+        required=False,
+        empty_label=_("All municipalities"),
+        to_field_name="slug",
+    )
+    competence = forms.CharField(label=_("Competence"), required=False, max_length=120)
+    access = forms.ChoiceField(
+        label=_("Access"),
+        required=False,
+        choices=[("", _("Open and closed")), *Network.Access.choices],
+    )
+
+
+class NetworkForm(forms.ModelForm):
+    competences = CompetenceField(label=_("Competences"), required=False)
+
+    class Meta:
+        model = Network
+        fields = [
+            "name",
+            "slug",
+            "purpose",
+            "description",
+            "access",
+            "municipalities",
+            "contact_email",
+            "meeting_rhythm",
+        ]
+        widgets = {
+            "purpose": forms.TextInput(),
+            "description": forms.Textarea(attrs={"rows": 8}),
+            "municipalities": forms.CheckboxSelectMultiple(),
+        }
+        help_texts = {"description": _("You can use Markdown: **bold**, lists and links.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["competences"].initial = self.instance.competences.all()
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"].lower()
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(
+                _("The address “%(slug)s” is reserved. Choose another one."), params={"slug": slug}
+            )
+        clash = Network.objects.filter(slug=slug).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(
+                _("Another network already uses the address “%(slug)s”. Choose another one."),
+                params={"slug": slug},
+            )
+        return slug
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["title", "starts_at", "ends_at", "place", "online_url", "agenda", "minutes"]
+        widgets = {
+            "starts_at": DateTimeLocalInput(),
+            "ends_at": DateTimeLocalInput(),
+            "agenda": forms.Textarea(attrs={"rows": 8}),
+            "minutes": forms.Textarea(attrs={"rows": 10}),
+        }
+        help_texts = {
+            "starts_at": _("Swedish time (Europe/Stockholm)."),
+            "agenda": _("You can use Markdown: **bold**, lists and links."),
+            "minutes": _("A draft until a convener approves it; then it is locked."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].input_formats = [DATETIME_INPUT_FORMAT]
+        if self.instance.pk is None:
+            del self.fields["minutes"]
+        elif self.instance.minutes_locked:
+            self.fields["minutes"].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", _("The meeting must end after it starts."))
+        if starts_at and self.instance.pk is None and starts_at < timezone.now():
+            self.add_error("starts_at", _("A new meeting cannot start in the past."))
+        return cleaned
+
+
+class AddMemberForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of the employee"))
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        try:
+            return get_user_model().objects.get(email=email, is_active=True)
+        except get_user_model().DoesNotExist:
+            raise forms.ValidationError(
+                _("No employee in GENBO has the address %(email)s."), params={"email": email}
+            ) from None
+
+
+class AddendumForm(forms.Form):
+    text = forms.CharField(
+        label=_("Addendum"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000
+    )

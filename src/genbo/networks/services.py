@@ -1,0 +1,231 @@
+"""Writes on networks, memberships and meetings, each with its audit entry."""
+
+import logging
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from genbo.core.audit import audit_record
+from genbo.networks.models import Meeting, MeetingResponse, Membership, MinutesAddendum, Network
+
+logger = logging.getLogger(__name__)
+
+
+def _active_convener_count(network: Network) -> int:
+    return network.memberships.filter(
+        status=Membership.Status.ACTIVE, role=Membership.Role.CONVENER
+    ).count()
+
+
+def _check_keeps_a_convener(membership: Membership) -> None:
+    if membership.is_convener and _active_convener_count(membership.network) <= 1:
+        raise ValidationError(
+            _("A network must always have at least one convener. Appoint another convener first.")
+        )
+
+
+@transaction.atomic
+def network_create(*, creator, competences=(), municipalities=(), **fields) -> Network:
+    network = Network(**fields)
+    network.full_clean()
+    network.save()
+    network.competences.set(competences)
+    network.municipalities.set(municipalities)
+    Membership.objects.create(
+        network=network, user=creator, role=Membership.Role.CONVENER, status=Membership.Status.ACTIVE
+    )
+    audit_record(action="network.create", actor=creator, target=network, network_id=network.pk)
+    return network
+
+
+@transaction.atomic
+def network_update(*, network: Network, by, competences=None, municipalities=None, **fields) -> Network:
+    for name, value in fields.items():
+        setattr(network, name, value)
+    network.full_clean()
+    network.save(update_fields=list(fields))
+    if competences is not None:
+        network.competences.set(competences)
+    if municipalities is not None:
+        network.municipalities.set(municipalities)
+    audit_record(action="network.update", actor=by, target=network, fields=sorted(fields))
+    return network
+
+
+@transaction.atomic
+def membership_join(*, network: Network, user) -> Membership:
+    """Join an open network at once; for a closed network, ask the conveners to approve."""
+    if network.archived_at:
+        raise ValidationError(_("The network is archived and takes no new members."))
+    status = Membership.Status.PENDING if network.is_closed else Membership.Status.ACTIVE
+    membership, created = Membership.objects.get_or_create(
+        network=network, user=user, defaults={"status": status}
+    )
+    if created:
+        action = "membership.request" if status == Membership.Status.PENDING else "membership.join"
+        audit_record(action=action, actor=user, target=network, user_id=user.pk)
+    return membership
+
+
+@transaction.atomic
+def membership_leave(*, network: Network, user) -> None:
+    membership = Membership.objects.select_for_update().filter(network=network, user=user).first()
+    if membership is None:
+        return
+    _check_keeps_a_convener(membership)
+    membership.delete()
+    audit_record(action="membership.leave", actor=user, target=network, user_id=user.pk)
+
+
+@transaction.atomic
+def membership_approve(*, membership: Membership, by) -> Membership:
+    if membership.status != Membership.Status.PENDING:
+        return membership
+    membership.status = Membership.Status.ACTIVE
+    membership.save(update_fields=["status"])
+    audit_record(
+        action="membership.approve", actor=by, target=membership.network, user_id=membership.user_id
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_decline(*, membership: Membership, by) -> None:
+    if membership.status != Membership.Status.PENDING:
+        return
+    membership.delete()
+    audit_record(
+        action="membership.decline", actor=by, target=membership.network, user_id=membership.user_id
+    )
+
+
+@transaction.atomic
+def membership_add(*, network: Network, user, by, role: str = Membership.Role.MEMBER) -> Membership:
+    membership, created = Membership.objects.get_or_create(
+        network=network, user=user, defaults={"role": role}
+    )
+    if not created:
+        membership.status = Membership.Status.ACTIVE
+        membership.role = role
+        membership.save(update_fields=["status", "role"])
+    audit_record(action="membership.add", actor=by, target=network, user_id=user.pk, role=role)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by) -> None:
+    _check_keeps_a_convener(membership)
+    membership.delete()
+    audit_record(
+        action="membership.remove", actor=by, target=membership.network, user_id=membership.user_id
+    )
+
+
+@transaction.atomic
+def membership_set_role(*, membership: Membership, role: str, by) -> Membership:
+    if role == membership.role:
+        return membership
+    if role == Membership.Role.MEMBER:
+        _check_keeps_a_convener(membership)
+    membership.role = role
+    membership.status = Membership.Status.ACTIVE
+    membership.save(update_fields=["role", "status"])
+    audit_record(
+        action="membership.set_role",
+        actor=by,
+        target=membership.network,
+        user_id=membership.user_id,
+        role=role,
+    )
+    return membership
+
+
+def _check_meeting_times(starts_at: datetime, ends_at: datetime) -> None:
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
+
+
+@transaction.atomic
+def meeting_create(*, network: Network, by, **fields) -> Meeting:
+    _check_meeting_times(fields["starts_at"], fields["ends_at"])
+    if fields["starts_at"] < timezone.now():
+        raise ValidationError({"starts_at": _("A new meeting cannot start in the past.")})
+    meeting = Meeting.objects.create(network=network, created_by=by, **fields)
+    audit_record(action="meeting.create", actor=by, target=meeting, meeting_id=meeting.pk)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, by, **fields) -> Meeting:
+    """Change a meeting; the calendar SEQUENCE rises when anything in the invitation changes."""
+    if meeting.is_cancelled:
+        raise ValidationError(_("A cancelled meeting cannot be changed."))
+    if "minutes" in fields and meeting.minutes_locked and fields["minutes"] != meeting.minutes:
+        raise ValidationError(
+            {"minutes": _("The minutes are approved and locked. Add an addendum instead.")}
+        )
+    _check_meeting_times(
+        fields.get("starts_at", meeting.starts_at), fields.get("ends_at", meeting.ends_at)
+    )
+    changed = [name for name, value in fields.items() if getattr(meeting, name) != value]
+    if not changed:
+        return meeting
+    for name in changed:
+        setattr(meeting, name, fields[name])
+    calendar_fields = {"title", "starts_at", "ends_at", "place", "online_url", "agenda"}
+    if calendar_fields.intersection(changed):
+        meeting.sequence += 1
+        changed.append("sequence")
+    meeting.save(update_fields=[*changed, "updated_at"])
+    audit_record(action="meeting.update", actor=by, target=meeting, fields=sorted(changed))
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, by) -> Meeting:
+    if meeting.is_cancelled:
+        return meeting
+    meeting.cancelled_at = timezone.now()
+    meeting.sequence += 1
+    meeting.save(update_fields=["cancelled_at", "sequence", "updated_at"])
+    audit_record(action="meeting.cancel", actor=by, target=meeting, meeting_id=meeting.pk)
+    return meeting
+
+
+def meeting_respond(*, meeting: Meeting, user, answer: str) -> MeetingResponse:
+    if meeting.is_cancelled:
+        raise ValidationError(_("The meeting is cancelled."))
+    if answer not in MeetingResponse.Answer.values:
+        raise ValidationError(_("Choose yes, no or maybe."))
+    response, _created = MeetingResponse.objects.update_or_create(
+        meeting=meeting, user=user, defaults={"answer": answer}
+    )
+    return response
+
+
+@transaction.atomic
+def minutes_approve(*, meeting: Meeting, by) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.minutes_locked:
+        return meeting
+    if not meeting.minutes.strip():
+        raise ValidationError(_("Write the minutes before approving them."))
+    meeting.minutes_approved_at = timezone.now()
+    meeting.minutes_approved_by = by
+    meeting.save(update_fields=["minutes_approved_at", "minutes_approved_by", "updated_at"])
+    audit_record(action="minutes.approve", actor=by, target=meeting, meeting_id=meeting.pk)
+    return meeting
+
+
+@transaction.atomic
+def minutes_add_addendum(*, meeting: Meeting, by, text: str) -> MinutesAddendum:
+    if not meeting.minutes_locked:
+        raise ValidationError(_("Addenda are for approved minutes; edit the draft instead."))
+    if not text.strip():
+        raise ValidationError({"text": _("Write the addendum.")})
+    addendum = MinutesAddendum.objects.create(meeting=meeting, author=by, text=text)
+    audit_record(action="minutes.addendum", actor=by, target=meeting, meeting_id=meeting.pk)
+    return addendum

@@ -1,0 +1,337 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from genbo.accounts.models import Competence, normalise_competence_key
+from genbo.accounts.services import competences_resolve
+from genbo.core.models import Municipality
+from genbo.networks import selectors, services
+from genbo.networks.calendar import meetings_calendar
+from genbo.networks.forms import AddendumForm, AddMemberForm, DirectoryFilterForm, MeetingForm, NetworkForm
+from genbo.networks.models import MeetingResponse, Membership
+
+NETWORKS_PER_PAGE = 20
+MEMBERS_PER_PAGE = 50
+PAST_MEETINGS_SHOWN = 10
+
+
+def _form_errors_from(error: ValidationError, form) -> None:
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@require_GET
+def directory(request):
+    form = DirectoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    competence = None
+    if filters.get("competence"):
+        competence = Competence.objects.filter(
+            key=normalise_competence_key(filters["competence"])
+        ).first()
+    networks = selectors.directory_networks(
+        request.user,
+        text=filters.get("q", ""),
+        municipality=filters.get("municipality"),
+        competence=competence,
+        access=filters.get("access", ""),
+    )
+    if filters.get("competence") and competence is None:
+        networks = networks.none()
+    page = Paginator(networks, NETWORKS_PER_PAGE).get_page(request.GET.get("page"))
+    template = "networks/directory_results.html" if request.htmx else "networks/directory.html"
+    return render(request, template, {"form": form, "page": page})
+
+
+def network_create(request):
+    form = NetworkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        labels = data.pop("competences")
+        municipalities = data.pop("municipalities")
+        try:
+            network = services.network_create(
+                creator=request.user,
+                competences=competences_resolve(labels),
+                municipalities=municipalities,
+                **data,
+            )
+        except ValidationError as error:
+            _form_errors_from(error, form)
+        else:
+            messages.success(request, _("The network is created and you are its convener."))
+            return redirect(network)
+    if request.method == "GET" and request.GET.get("name"):
+        form.initial["slug"] = slugify(request.GET["name"])[:80]
+    return render(request, "networks/network_form.html", {"form": form, "network": None})
+
+
+def network_edit(request, slug: str):
+    network = selectors.get_network_for_user(request.user, slug, manage=True)
+    form = NetworkForm(request.POST or None, instance=network)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        labels = data.pop("competences")
+        municipalities = data.pop("municipalities")
+        try:
+            services.network_update(
+                network=network,
+                by=request.user,
+                competences=competences_resolve(labels),
+                municipalities=municipalities,
+                **data,
+            )
+        except ValidationError as error:
+            _form_errors_from(error, form)
+        else:
+            messages.success(request, _("The network is saved."))
+            return redirect(network)
+    return render(request, "networks/network_form.html", {"form": form, "network": network})
+
+
+@require_GET
+def network_detail(request, slug: str):
+    network = selectors.get_network_for_user(request.user, slug)
+    context = {"network": network, "members_page": None, "upcoming": [], "past": []}
+    if network.can_see_member_content:
+        members = selectors.network_members(network, request.user)
+        context["members_page"] = Paginator(members, MEMBERS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        meetings = selectors.network_meetings(network, request.user)
+        context["upcoming"] = list(meetings.upcoming())
+        context["past"] = list(meetings.past()[:PAST_MEETINGS_SHOWN])
+    if network.can_manage:
+        context["pending_count"] = selectors.pending_requests(network).count()
+    return render(request, "networks/network_detail.html", context)
+
+
+@require_POST
+def network_join(request, slug: str):
+    network = selectors.get_network_for_user(request.user, slug)
+    try:
+        membership = services.membership_join(network=network, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if membership.status == Membership.Status.PENDING:
+            messages.success(
+                request, _("Your request is sent. A convener decides whether you can join.")
+            )
+        else:
+            messages.success(request, _("You are now a member of %(network)s.") % {"network": network})
+    return redirect(network)
+
+
+@require_POST
+def network_leave(request, slug: str):
+    network = selectors.get_network_for_user(request.user, slug)
+    try:
+        services.membership_leave(network=network, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("You have left %(network)s.") % {"network": network})
+    return redirect(network)
+
+
+def network_members_manage(request, slug: str):
+    network = selectors.get_network_for_user(request.user, slug, manage=True)
+    form = AddMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.membership_add(
+            network=network, user=form.cleaned_data["email"], by=request.user, role=form.cleaned_data["role"]
+        )
+        messages.success(request, _("%(person)s is added.") % {"person": form.cleaned_data["email"]})
+        return redirect("networks:members", slug=network.slug)
+    members = (
+        network.memberships.filter(status=Membership.Status.ACTIVE)
+        .select_related("user", "user__municipality")
+        .order_by("-role", "user__last_name", "user__first_name")
+    )
+    return render(
+        request,
+        "networks/members_manage.html",
+        {
+            "network": network,
+            "form": form,
+            "pending": list(selectors.pending_requests(network)),
+            "members_page": Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page")),
+        },
+    )
+
+
+MEMBERSHIP_ACTIONS = {"approve", "decline", "remove", "make-convener", "make-member"}
+
+
+def membership_change(request, slug: str, membership_id: int, action: str):
+    """Confirm (GET) and carry out (POST) a convener's change to one membership."""
+    network = selectors.get_network_for_user(request.user, slug, manage=True)
+    membership = get_object_or_404(
+        network.memberships.select_related("user"), pk=membership_id
+    )
+    if action not in MEMBERSHIP_ACTIONS:
+        return redirect("networks:members", slug=network.slug)
+    if request.method != "POST":
+        return render(
+            request,
+            "networks/membership_confirm.html",
+            {"network": network, "membership": membership, "action": action},
+        )
+    try:
+        if action == "approve":
+            services.membership_approve(membership=membership, by=request.user)
+        elif action == "decline":
+            services.membership_decline(membership=membership, by=request.user)
+        elif action == "remove":
+            services.membership_remove(membership=membership, by=request.user)
+        elif action == "make-convener":
+            services.membership_set_role(
+                membership=membership, role=Membership.Role.CONVENER, by=request.user
+            )
+        else:
+            services.membership_set_role(
+                membership=membership, role=Membership.Role.MEMBER, by=request.user
+            )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The change is saved."))
+    return redirect("networks:members", slug=network.slug)
+
+
+def meeting_create(request, slug: str):
+    network = selectors.get_network_for_user(request.user, slug, manage=True)
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(network=network, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(error, form)
+        else:
+            messages.success(request, _("The meeting is created."))
+            return redirect(meeting)
+    return render(request, "networks/meeting_form.html", {"form": form, "network": network, "meeting": None})
+
+
+def meeting_edit(request, slug: str, pk: int):
+    network = selectors.get_network_for_user(request.user, slug, manage=True)
+    meeting = selectors.get_meeting_for_user(request.user, network, pk)
+    form = MeetingForm(request.POST or None, instance=meeting)
+    if meeting.is_cancelled:
+        messages.error(request, _("A cancelled meeting cannot be changed."))
+        return redirect(meeting)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.fields if not form.fields[name].disabled}
+        try:
+            # The form wrote its values onto the instance; start from the stored row.
+            meeting.refresh_from_db()
+            services.meeting_update(meeting=meeting, by=request.user, **fields)
+        except ValidationError as error:
+            _form_errors_from(error, form)
+        else:
+            messages.success(request, _("The meeting is saved."))
+            return redirect(meeting)
+    return render(request, "networks/meeting_form.html", {"form": form, "network": network, "meeting": meeting})
+
+
+def meeting_cancel(request, slug: str, pk: int):
+    network = selectors.get_network_for_user(request.user, slug, manage=True)
+    meeting = selectors.get_meeting_for_user(request.user, network, pk)
+    if request.method == "POST":
+        services.meeting_cancel(meeting=meeting, by=request.user)
+        messages.success(request, _("The meeting is cancelled."))
+        return redirect(meeting)
+    return render(request, "networks/meeting_cancel.html", {"network": network, "meeting": meeting})
+
+
+@require_GET
+def meeting_detail(request, slug: str, pk: int):
+    network = selectors.get_network_for_user(request.user, slug)
+    meeting = selectors.get_meeting_for_user(request.user, network, pk)
+    responses = list(selectors.meeting_responses(meeting))
+    my_answer = next((r.answer for r in responses if r.user_id == request.user.pk), None)
+    return render(
+        request,
+        "networks/meeting_detail.html",
+        {
+            "network": network,
+            "meeting": meeting,
+            "responses": responses,
+            "going": [r for r in responses if r.answer == MeetingResponse.Answer.YES],
+            "maybe": [r for r in responses if r.answer == MeetingResponse.Answer.MAYBE],
+            "not_going": [r for r in responses if r.answer == MeetingResponse.Answer.NO],
+            "my_answer": my_answer,
+            "answers": MeetingResponse.Answer.choices,
+            "addendum_form": AddendumForm(),
+        },
+    )
+
+
+@require_POST
+def meeting_respond(request, slug: str, pk: int):
+    network = selectors.get_network_for_user(request.user, slug)
+    meeting = selectors.get_meeting_for_user(request.user, network, pk)
+    if not network.is_member:
+        messages.error(request, _("Join the network to say whether you are coming."))
+        return redirect(meeting)
+    try:
+        services.meeting_respond(meeting=meeting, user=request.user, answer=request.POST.get("answer", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your answer is saved."))
+    return redirect(meeting)
+
+
+def minutes_approve(request, slug: str, pk: int):
+    network = selectors.get_network_for_user(request.user, slug, manage=True)
+    meeting = selectors.get_meeting_for_user(request.user, network, pk)
+    if request.method != "POST":
+        return render(request, "networks/minutes_approve.html", {"network": network, "meeting": meeting})
+    try:
+        services.minutes_approve(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The minutes are approved and locked."))
+    return redirect(meeting)
+
+
+@require_POST
+def minutes_addendum(request, slug: str, pk: int):
+    network = selectors.get_network_for_user(request.user, slug, manage=True)
+    meeting = selectors.get_meeting_for_user(request.user, network, pk)
+    form = AddendumForm(request.POST)
+    if form.is_valid():
+        try:
+            services.minutes_add_addendum(meeting=meeting, by=request.user, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The addendum is added to the minutes."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(meeting)
+
+
+@require_GET
+def meeting_ics(request, slug: str, pk: int):
+    network = selectors.get_network_for_user(request.user, slug)
+    meeting = selectors.get_meeting_for_user(request.user, network, pk)
+    body = meetings_calendar(
+        [meeting], url_for=lambda m: request.build_absolute_uri(m.get_absolute_url())
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="genbo-meeting-{meeting.pk}.ics"'
+    return response
+
+

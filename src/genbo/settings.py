@@ -1,0 +1,200 @@
+"""GENBO settings, read from environment variables (see docs/configuration.md)."""
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from genbo.env import env_bool, env_int, env_list, env_str
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env_str("GENBO_DATA_DIR", str(Path.cwd() / "data"))).resolve()
+
+# A key that only the demo and the tests may use; production refuses to start with it.
+DEFAULT_SECRET_KEY = "genbo-insecure-development-key-do-not-use-in-production"
+
+PRODUCTION = env_bool("GENBO_PRODUCTION", False)
+DEBUG = env_bool("GENBO_DEBUG", False)
+SECRET_KEY = env_str("GENBO_SECRET_KEY", DEFAULT_SECRET_KEY)
+
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("GENBO_DEBUG must be false when GENBO_PRODUCTION is true.")
+if PRODUCTION and SECRET_KEY == DEFAULT_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "GENBO_SECRET_KEY (or GENBO_SECRET_KEY_FILE) must be set when GENBO_PRODUCTION is true."
+    )
+if PRODUCTION and len(SECRET_KEY) < 40:
+    raise ImproperlyConfigured("GENBO_SECRET_KEY must be at least 40 characters long.")
+
+ALLOWED_HOSTS = env_list("GENBO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("GENBO_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "genbo.core",
+    "genbo.accounts",
+    "genbo.networks",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "genbo.urls"
+ASGI_APPLICATION = "genbo.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# Database: SQLite in the data folder unless GENBO_DATABASE_URL names another one.
+DATABASE_URL = env_str("GENBO_DATABASE_URL", f"sqlite:///{DATA_DIR / 'genbo.sqlite3'}")
+try:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+except ValueError as error:
+    raise ImproperlyConfigured(f"GENBO_DATABASE_URL is invalid: {error}") from error
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FORMS_URLFIELD_ASSUME_HTTPS = True
+
+# Redis is optional: when GENBO_REDIS_URL is set it carries the cache, the
+# sessions and the channel layer; without it everything stays in the process.
+REDIS_URL = env_str("GENBO_REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "genbo",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+AUTH_USER_MODEL = "accounts.User"
+# The sign-in backends. Single sign-on backends are added to this list; the
+# views only call django.contrib.auth, so they need no change.
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "sv"
+LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "genbo_language"
+TIME_ZONE = "Europe/Stockholm"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+# In production `genbo manage collectstatic` fills STATIC_ROOT; elsewhere WhiteNoise
+# serves the files straight from the app folders.
+STATIC_ROOT = Path(env_str("GENBO_STATIC_ROOT", str(DATA_DIR / "static"))) if PRODUCTION else None
+WHITENOISE_USE_FINDERS = not PRODUCTION
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("GENBO_MEDIA_ROOT", str(DATA_DIR / "media")))
+
+# Uploads: a profile photo may be at most this many bytes before it is resized.
+GENBO_PHOTO_MAX_BYTES = env_int("GENBO_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+GENBO_PHOTO_SIZE_PIXELS = 400
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# E-mail: SMTP when GENBO_EMAIL_HOST is set, otherwise printed to the console.
+EMAIL_HOST = env_str("GENBO_EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("GENBO_EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env_str("GENBO_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = env_str("GENBO_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("GENBO_EMAIL_USE_TLS", True)
+    EMAIL_TIMEOUT = 20
+elif PRODUCTION:
+    raise ImproperlyConfigured("GENBO_EMAIL_HOST must be set when GENBO_PRODUCTION is true.")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env_str("GENBO_DEFAULT_FROM_EMAIL", "GENBO <genbo@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where users report problems, shown on the accessibility statement.
+GENBO_SUPPORT_EMAIL = env_str("GENBO_SUPPORT_EMAIL", "genbo-support@localhost")
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 60 * 60 * 12
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("GENBO_HSTS_SECONDS", 31_536_000)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("GENBO_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Where the JobTech Taxonomy file lies when the demo seeds competences from it.
+GENBO_TAXONOMY_FILE = env_str("GENBO_TAXONOMY_FILE", "")

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from genbo.accounts.views import media_file
+
+handler403 = "genbo.core.views.permission_denied"
+
+admin.site.site_header = "GENBO"
+admin.site.site_title = "GENBO"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("", include("genbo.core.urls")),
+    path("", include("genbo.accounts.urls")),
+    path("networks/", include("genbo.networks.urls")),
+    path("media/<path:path>", media_file, name="media"),
+]
+

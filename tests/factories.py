@@ -1,0 +1,74 @@
+"""factory_boy factories; every option is keyword-only through the factory call."""
+
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from genbo.accounts.models import Competence, User
+from genbo.core.models import Municipality
+from genbo.networks.models import Meeting, Membership, Network
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    """Returns one of the eleven municipalities that the data migration created."""
+
+    class Meta:
+        model = Municipality
+        django_get_or_create = ["slug"]
+
+    slug = "helsingborg"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@helsingborg.example")
+    first_name = "Anna"
+    last_name = factory.Sequence(lambda n: f"Andersson{n}")
+    title = "Handläggare"
+    municipality = factory.SubFactory(MunicipalityFactory)
+    password = factory.PostGenerationMethodCall("set_password", "genbo-demo")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class CompetenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Competence
+        django_get_or_create = ["key"]
+
+    label = factory.Sequence(lambda n: f"Kompetens {n}")
+    key = factory.LazyAttribute(lambda o: o.label.casefold())
+
+
+class NetworkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Network
+
+    name = factory.Sequence(lambda n: f"Nätverk {n}")
+    slug = factory.Sequence(lambda n: f"natverk-{n}")
+    purpose = "Vi delar erfarenheter mellan kommunerna."
+    description = "Vi ses varannan månad."
+    access = Network.Access.OPEN
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    network = factory.SubFactory(NetworkFactory)
+    title = factory.Sequence(lambda n: f"Träff {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+    place = "Stadshuset"
+    agenda = "1. Inledning\n2. Erfarenhetsutbyte"
+
+
+def add_member(network: Network, user: User, *, role: str = "member", status: str = "active") -> Membership:
+    return Membership.objects.create(network=network, user=user, role=role, status=status)
