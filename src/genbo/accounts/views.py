@@ -52,7 +52,7 @@ def profile(request, pk: int):
             "competences",
             Prefetch(
                 "memberships",
-                queryset=Membership.objects.active()
+                queryset=Membership.objects.visible_to(request.user)
                 .filter(network__archived_at__isnull=True)
                 .select_related("network")
                 .order_by("network__name"),

@@ -71,6 +71,11 @@ def accessibility_statement(request):
 
 
 @login_not_required
+def csrf_failure(request, reason=""):
+    return render(request, "403.html", {"reason": "csrf"}, status=403)
+
+
+@login_not_required
 def permission_denied(request, exception=None):
     reason = str(exception) if exception else ""
     return render(request, "403.html", {"reason": reason}, status=403)

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from genbo.accounts.forms import CompetenceField
@@ -60,11 +61,18 @@ class NetworkForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["slug"].help_text = _(
+            "Lower-case letters a–z, digits and hyphens. Leave it empty and GENBO makes one "
+            "from the name."
+        )
         if self.instance.pk:
             self.fields["competences"].initial = self.instance.competences.all()
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"].lower()
+        if not slug:
+            return slug
         if slug in RESERVED_SLUGS:
             raise forms.ValidationError(
                 _("The address “%(slug)s” is reserved. Choose another one."), params={"slug": slug}
@@ -77,8 +85,33 @@ class NetworkForm(forms.ModelForm):
             )
         return slug
 
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("slug") and cleaned.get("name") and "slug" not in self.errors:
+            cleaned["slug"] = self._free_slug(slugify(cleaned["name"])[:70] or "natverk")
+        return cleaned
+
+    def _free_slug(self, base: str) -> str:
+        taken = set(
+            Network.objects.filter(slug__startswith=base)
+            .exclude(pk=self.instance.pk)
+            .values_list("slug", flat=True)
+        ) | RESERVED_SLUGS
+        slug, number = base, 2
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        return slug
+
 
 class MeetingForm(forms.ModelForm):
+    online_url = forms.URLField(
+        label=_("Online meeting link"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("For example a Teams link. Leave it empty for a meeting on site only."),
+    )
+
     class Meta:
         model = Meeting
         fields = ["title", "starts_at", "ends_at", "place", "online_url", "agenda", "minutes"]

@@ -97,10 +97,15 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(status=Membership.Status.ACTIVE)
 
     def visible_to(self, user) -> "MembershipQuerySet":
-        """Active memberships that `user` may see in a members list (the address book)."""
+        """Active memberships that `user` may see: in an address book or on a profile page.
+
+        Those of open networks and of the closed networks `user` belongs to, plus the
+        conveners of every network, because conveners are public so that anyone can ask
+        to join.
+        """
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        return self.active().filter(member_access_q(user))
+        return self.active().filter(member_access_q(user) | Q(role=Membership.Role.CONVENER))
 
 
 class Membership(models.Model):

@@ -118,7 +118,8 @@ def pending_requests(network: Network) -> QuerySet:
 
 
 def network_meetings(network: Network, user) -> QuerySet:
-    return Meeting.objects.visible_to(user).filter(network=network)
+    # The network is joined in because each listed meeting links to its page by slug.
+    return Meeting.objects.visible_to(user).filter(network=network).select_related("network")
 
 
 def get_meeting_for_user(user, network: Network, meeting_id: int) -> Meeting:

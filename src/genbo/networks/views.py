@@ -3,7 +3,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -69,8 +68,6 @@ def network_create(request):
         else:
             messages.success(request, _("The network is created and you are its convener."))
             return redirect(network)
-    if request.method == "GET" and request.GET.get("name"):
-        form.initial["slug"] = slugify(request.GET["name"])[:80]
     return render(request, "networks/network_form.html", {"form": form, "network": None})
 
 
