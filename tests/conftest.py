@@ -1,7 +1,6 @@
 """Shared fixtures: named personas for access rules and fast settings."""
 
 import os
-
 from datetime import timedelta
 
 import pytest

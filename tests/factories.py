@@ -70,5 +70,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     agenda = "1. Inledning\n2. Erfarenhetsutbyte"
 
 
-def add_member(network: Network, user: User, *, role: str = "member", status: str = "active") -> Membership:
+def add_member(
+    network: Network, user: User, *, role: str = "member", status: str = "active"
+) -> Membership:
     return Membership.objects.create(network=network, user=user, role=role, status=status)

@@ -3,7 +3,9 @@ from django.urls import reverse
 
 
 @pytest.mark.django_db
-def test_pages_render_for_member(client, member, open_network, closed_network, open_meeting, closed_meeting):
+def test_pages_render_for_member(
+    client, member, open_network, closed_network, open_meeting, closed_meeting
+):
     client.force_login(member)
     for url in [
         reverse("core:home"),

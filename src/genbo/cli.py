@@ -143,7 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
         )
         return command
 
-    demo = add("demo", cmd_demo, "create or reuse a demo database with Swedish demo data and serve it")
+    demo = add(
+        "demo", cmd_demo, "create or reuse a demo database with Swedish demo data and serve it"
+    )
     serve = add("serve", cmd_serve, "serve an existing database")
     for command in (demo, serve):
         command.add_argument("--host", default=DEFAULT_HOST, help="address to listen on")

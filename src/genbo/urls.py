@@ -18,4 +18,3 @@ urlpatterns = [
     path("networks/", include("genbo.networks.urls")),
     path("media/<path:path>", media_file, name="media"),
 ]
-

@@ -19,8 +19,16 @@ class UserAdmin(DjangoUserAdmin):
             _("Profile"),
             {
                 "fields": [
-                    "first_name", "last_name", "title", "municipality", "unit", "phone",
-                    "languages", "presentation", "photo", "competences",
+                    "first_name",
+                    "last_name",
+                    "title",
+                    "municipality",
+                    "unit",
+                    "phone",
+                    "languages",
+                    "presentation",
+                    "photo",
+                    "competences",
                 ]
             },
         ),
@@ -28,7 +36,13 @@ class UserAdmin(DjangoUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["email", "first_name", "last_name", "password1", "password2"]}),
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "first_name", "last_name", "password1", "password2"],
+            },
+        ),
     ]
 
 

@@ -125,5 +125,3 @@ class ProfileForm(forms.ModelForm):
                 % {"unit": unit.name, "municipality": municipality.name},
             )
         return cleaned
-
-

@@ -135,5 +135,3 @@ class Occupation(models.Model):
 
     def __str__(self) -> str:
         return self.label
-
-

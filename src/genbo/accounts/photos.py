@@ -54,5 +54,7 @@ def read_photo(upload) -> SimpleUploadedFile:
             output = io.BytesIO()
             image.save(output, format="JPEG", quality=85)
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
-        raise PhotoError(_("The file is not an image that can be read. Choose a JPEG, PNG or WebP.")) from None
+        raise PhotoError(
+            _("The file is not an image that can be read. Choose a JPEG, PNG or WebP.")
+        ) from None
     return SimpleUploadedFile(f"{uuid.uuid4().hex}.jpg", output.getvalue(), "image/jpeg")

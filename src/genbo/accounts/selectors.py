@@ -11,7 +11,11 @@ def competence_suggestions(text: str, *, limit: int = 10) -> list[str]:
     rows = (
         Competence.objects.filter(key__contains=key)
         .annotate(
-            rank=Case(When(key__startswith=key, then=Value(0)), default=Value(1), output_field=IntegerField())
+            rank=Case(
+                When(key__startswith=key, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
         )
         .order_by("rank", "label")
         .values_list("label", flat=True)[:limit]

@@ -1,5 +1,6 @@
 """Writes on employees and competences."""
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
 from genbo.accounts.models import Competence, normalise_competence_key
@@ -8,7 +9,10 @@ from genbo.core.audit import audit_record
 
 def competences_resolve(labels: list[str]) -> list[Competence]:
     """Return the competences for `labels`, creating free-text ones that do not exist yet."""
-    keys = {normalise_competence_key(label): label for label in labels}
+    # The first spelling of a competence wins, as in CompetenceField and the taxonomy import.
+    keys: dict[str, str] = {}
+    for label in labels:
+        keys.setdefault(normalise_competence_key(label), label)
     found = {c.key: c for c in Competence.objects.filter(key__in=keys)}
     for key, label in keys.items():
         if key not in found:
@@ -23,7 +27,10 @@ def competences_resolve(labels: list[str]) -> list[Competence]:
 @transaction.atomic
 def profile_update(*, user, form) -> None:
     """Save the profile form of `user`, replacing the old photo file when a new one came."""
-    old_photo = user.photo.name if user.photo else ""
+    # Validating the form has already put a new photo on `user`, so the name of the
+    # stored photo is read from the database row.
+    stored = get_user_model().objects.filter(pk=user.pk).values_list("photo", flat=True)
+    old_photo = stored.first() or ""
     user = form.save(commit=False)
     if form.cleaned_data.get("remove_photo") and "photo" not in form.changed_data:
         user.photo = ""

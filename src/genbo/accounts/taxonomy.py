@@ -6,7 +6,12 @@ from pathlib import Path
 
 from django.db import transaction
 
-from genbo.accounts.models import COMPETENCE_LABEL_MAX_LENGTH, Competence, Occupation, normalise_competence_key
+from genbo.accounts.models import (
+    COMPETENCE_LABEL_MAX_LENGTH,
+    Competence,
+    Occupation,
+    normalise_competence_key,
+)
 
 
 class TaxonomyError(ValueError):
@@ -34,8 +39,14 @@ def read_taxonomy(path: Path) -> dict[str, list[dict[str, str]]]:
         raise TaxonomyError(f"{path}: expected an object with concepts.skill, a list of concepts")
     for kind in ("skill", "occupation-name"):
         for concept in concepts.get(kind, []):
-            if not isinstance(concept, dict) or not concept.get("concept_id") or not concept.get("label"):
-                raise TaxonomyError(f"{path}: a {kind} concept lacks concept_id or label: {concept!r}")
+            if (
+                not isinstance(concept, dict)
+                or not concept.get("concept_id")
+                or not concept.get("label")
+            ):
+                raise TaxonomyError(
+                    f"{path}: a {kind} concept lacks concept_id or label: {concept!r}"
+                )
     return concepts
 
 

@@ -1,13 +1,15 @@
 import mimetypes
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model, views as auth_views
+from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from genbo.accounts import selectors
@@ -81,7 +83,8 @@ def profile_edit(request):
 def competence_autocomplete(request):
     """Return <option> elements for the datalist of a competence field (htmx)."""
     text = next(
-        (request.GET[name] for name in ("competences", "competence", "q") if request.GET.get(name)), ""
+        (request.GET[name] for name in ("competences", "competence", "q") if request.GET.get(name)),
+        "",
     )[:500]
     typed, _separator, current = text.rpartition(",")
     prefix = f"{typed.strip()}, " if typed.strip() else ""

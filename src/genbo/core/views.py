@@ -42,7 +42,9 @@ def _check_redis() -> str:
     import redis
 
     try:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2
+        )
         client.ping()
     except redis.RedisError as error:
         logger.error("Health check: Redis unreachable: %s", error)
@@ -59,7 +61,9 @@ def healthz(request):
     if settings.REDIS_URL:
         checks["redis"] = _check_redis()
     healthy = all(state == "ok" for state in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )
 
 
 @login_not_required

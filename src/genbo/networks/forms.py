@@ -92,11 +92,14 @@ class NetworkForm(forms.ModelForm):
         return cleaned
 
     def _free_slug(self, base: str) -> str:
-        taken = set(
-            Network.objects.filter(slug__startswith=base)
-            .exclude(pk=self.instance.pk)
-            .values_list("slug", flat=True)
-        ) | RESERVED_SLUGS
+        taken = (
+            set(
+                Network.objects.filter(slug__startswith=base)
+                .exclude(pk=self.instance.pk)
+                .values_list("slug", flat=True)
+            )
+            | RESERVED_SLUGS
+        )
         slug, number = base, 2
         while slug in taken:
             slug, number = f"{base}-{number}", number + 1

@@ -5,7 +5,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from genbo.accounts.models import Competence
 from genbo.core.models import Municipality
@@ -140,7 +141,10 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["network", "user"], name="one_membership_per_user"),
         ]
-        indexes = [models.Index(fields=["user", "status"]), models.Index(fields=["network", "status", "role"])]
+        indexes = [
+            models.Index(fields=["user", "status"]),
+            models.Index(fields=["network", "status", "role"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} – {self.network}"
@@ -245,6 +249,9 @@ class MinutesAddendum(models.Model):
         verbose_name = _("minutes addendum")
         verbose_name_plural = _("minutes addenda")
 
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: {self.created_at:%Y-%m-%d}"
+
 
 class MeetingResponse(models.Model):
     class Answer(models.TextChoices):
@@ -270,3 +277,6 @@ class MeetingResponse(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "user"], name="one_answer_per_meeting")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} – {self.meeting_id}: {self.answer}"

@@ -93,7 +93,8 @@ def get_network_for_user(user, slug: str, *, manage: bool = False) -> Network:
     network.is_member = network.my_status == Membership.Status.ACTIVE
     network.is_pending = network.my_status == Membership.Status.PENDING
     network.is_convener = network.is_member and network.my_role == Membership.Role.CONVENER
-    network.can_manage = network.is_convener or user.is_staff
+    # Secretariat staff manage networks through the Django admin, not as conveners.
+    network.can_manage = network.is_convener
     network.can_see_member_content = not network.is_closed or network.is_member
     if manage and not network.can_manage:
         raise PermissionDenied("convener")
@@ -163,13 +164,17 @@ def my_upcoming_meetings(user, *, limit: int = 8) -> QuerySet:
         .select_related("network")
         .annotate(
             my_answer=Subquery(
-                MeetingResponse.objects.filter(meeting=OuterRef("pk"), user=user).values("answer")[:1]
+                MeetingResponse.objects.filter(meeting=OuterRef("pk"), user=user).values("answer")[
+                    :1
+                ]
             )
         )[:limit]
     )
 
 
 def new_networks(user, *, limit: int = 6) -> QuerySet:
-    return annotate_for_user(Network.objects.visible_to(user).current(), user).order_by(
-        "-created_at"
-    )[:limit]
+    return (
+        annotate_for_user(Network.objects.visible_to(user).current(), user)
+        .prefetch_related(_convener_prefetch())
+        .order_by("-created_at")[:limit]
+    )

@@ -35,14 +35,19 @@ def network_create(*, creator, competences=(), municipalities=(), **fields) -> N
     network.competences.set(competences)
     network.municipalities.set(municipalities)
     Membership.objects.create(
-        network=network, user=creator, role=Membership.Role.CONVENER, status=Membership.Status.ACTIVE
+        network=network,
+        user=creator,
+        role=Membership.Role.CONVENER,
+        status=Membership.Status.ACTIVE,
     )
     audit_record(action="network.create", actor=creator, target=network, network_id=network.pk)
     return network
 
 
 @transaction.atomic
-def network_update(*, network: Network, by, competences=None, municipalities=None, **fields) -> Network:
+def network_update(
+    *, network: Network, by, competences=None, municipalities=None, **fields
+) -> Network:
     for name, value in fields.items():
         setattr(network, name, value)
     network.full_clean()
@@ -71,13 +76,15 @@ def membership_join(*, network: Network, user) -> Membership:
 
 
 @transaction.atomic
-def membership_leave(*, network: Network, user) -> None:
+def membership_leave(*, network: Network, user) -> Membership | None:
+    """Leave `network`, or withdraw a pending request; return the removed membership."""
     membership = Membership.objects.select_for_update().filter(network=network, user=user).first()
     if membership is None:
-        return
+        return None
     _check_keeps_a_convener(membership)
     membership.delete()
     audit_record(action="membership.leave", actor=user, target=network, user_id=user.pk)
+    return membership
 
 
 @transaction.atomic

@@ -22,7 +22,13 @@ urlpatterns = [
     path("<slug:slug>/meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("<slug:slug>/meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
     path("<slug:slug>/meetings/<int:pk>/answer/", views.meeting_respond, name="meeting_respond"),
-    path("<slug:slug>/meetings/<int:pk>/approve-minutes/", views.minutes_approve, name="minutes_approve"),
-    path("<slug:slug>/meetings/<int:pk>/addendum/", views.minutes_addendum, name="minutes_addendum"),
+    path(
+        "<slug:slug>/meetings/<int:pk>/approve-minutes/",
+        views.minutes_approve,
+        name="minutes_approve",
+    ),
+    path(
+        "<slug:slug>/meetings/<int:pk>/addendum/", views.minutes_addendum, name="minutes_addendum"
+    ),
     path("<slug:slug>/meetings/<int:pk>/calendar.ics", views.meeting_ics, name="meeting_ics"),
 ]

@@ -8,10 +8,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from genbo.accounts.models import Competence, normalise_competence_key
 from genbo.accounts.services import competences_resolve
-from genbo.core.models import Municipality
 from genbo.networks import selectors, services
 from genbo.networks.calendar import meetings_calendar
-from genbo.networks.forms import AddendumForm, AddMemberForm, DirectoryFilterForm, MeetingForm, NetworkForm
+from genbo.networks.forms import (
+    AddendumForm,
+    AddMemberForm,
+    DirectoryFilterForm,
+    MeetingForm,
+    NetworkForm,
+)
 from genbo.networks.models import MeetingResponse, Membership
 
 NETWORKS_PER_PAGE = 20
@@ -124,7 +129,9 @@ def network_join(request, slug: str):
                 request, _("Your request is sent. A convener decides whether you can join.")
             )
         else:
-            messages.success(request, _("You are now a member of %(network)s.") % {"network": network})
+            messages.success(
+                request, _("You are now a member of %(network)s.") % {"network": network}
+            )
     return redirect(network)
 
 
@@ -132,11 +139,16 @@ def network_join(request, slug: str):
 def network_leave(request, slug: str):
     network = selectors.get_network_for_user(request.user, slug)
     try:
-        services.membership_leave(network=network, user=request.user)
+        membership = services.membership_leave(network=network, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("You have left %(network)s.") % {"network": network})
+        if membership is None:
+            messages.info(request, _("You are not a member of %(network)s.") % {"network": network})
+        elif membership.status == Membership.Status.PENDING:
+            messages.success(request, _("Your request to join is withdrawn."))
+        else:
+            messages.success(request, _("You have left %(network)s.") % {"network": network})
     return redirect(network)
 
 
@@ -145,9 +157,14 @@ def network_members_manage(request, slug: str):
     form = AddMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.membership_add(
-            network=network, user=form.cleaned_data["email"], by=request.user, role=form.cleaned_data["role"]
+            network=network,
+            user=form.cleaned_data["email"],
+            by=request.user,
+            role=form.cleaned_data["role"],
         )
-        messages.success(request, _("%(person)s is added.") % {"person": form.cleaned_data["email"]})
+        messages.success(
+            request, _("%(person)s is added.") % {"person": form.cleaned_data["email"]}
+        )
         return redirect("networks:members", slug=network.slug)
     members = (
         network.memberships.filter(status=Membership.Status.ACTIVE)
@@ -172,9 +189,7 @@ MEMBERSHIP_ACTIONS = {"approve", "decline", "remove", "make-convener", "make-mem
 def membership_change(request, slug: str, membership_id: int, action: str):
     """Confirm (GET) and carry out (POST) a convener's change to one membership."""
     network = selectors.get_network_for_user(request.user, slug, manage=True)
-    membership = get_object_or_404(
-        network.memberships.select_related("user"), pk=membership_id
-    )
+    membership = get_object_or_404(network.memberships.select_related("user"), pk=membership_id)
     if action not in MEMBERSHIP_ACTIONS:
         return redirect("networks:members", slug=network.slug)
     if request.method != "POST":
@@ -216,7 +231,9 @@ def meeting_create(request, slug: str):
         else:
             messages.success(request, _("The meeting is created."))
             return redirect(meeting)
-    return render(request, "networks/meeting_form.html", {"form": form, "network": network, "meeting": None})
+    return render(
+        request, "networks/meeting_form.html", {"form": form, "network": network, "meeting": None}
+    )
 
 
 def meeting_edit(request, slug: str, pk: int):
@@ -227,7 +244,9 @@ def meeting_edit(request, slug: str, pk: int):
         messages.error(request, _("A cancelled meeting cannot be changed."))
         return redirect(meeting)
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.fields if not form.fields[name].disabled}
+        fields = {
+            name: form.cleaned_data[name] for name in form.fields if not form.fields[name].disabled
+        }
         try:
             # The form wrote its values onto the instance; start from the stored row.
             meeting.refresh_from_db()
@@ -237,7 +256,11 @@ def meeting_edit(request, slug: str, pk: int):
         else:
             messages.success(request, _("The meeting is saved."))
             return redirect(meeting)
-    return render(request, "networks/meeting_form.html", {"form": form, "network": network, "meeting": meeting})
+    return render(
+        request,
+        "networks/meeting_form.html",
+        {"form": form, "network": network, "meeting": meeting},
+    )
 
 
 def meeting_cancel(request, slug: str, pk: int):
@@ -281,7 +304,9 @@ def meeting_respond(request, slug: str, pk: int):
         messages.error(request, _("Join the network to say whether you are coming."))
         return redirect(meeting)
     try:
-        services.meeting_respond(meeting=meeting, user=request.user, answer=request.POST.get("answer", ""))
+        services.meeting_respond(
+            meeting=meeting, user=request.user, answer=request.POST.get("answer", "")
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -293,7 +318,9 @@ def minutes_approve(request, slug: str, pk: int):
     network = selectors.get_network_for_user(request.user, slug, manage=True)
     meeting = selectors.get_meeting_for_user(request.user, network, pk)
     if request.method != "POST":
-        return render(request, "networks/minutes_approve.html", {"network": network, "meeting": meeting})
+        return render(
+            request, "networks/minutes_approve.html", {"network": network, "meeting": meeting}
+        )
     try:
         services.minutes_approve(meeting=meeting, by=request.user)
     except ValidationError as error:
@@ -310,7 +337,9 @@ def minutes_addendum(request, slug: str, pk: int):
     form = AddendumForm(request.POST)
     if form.is_valid():
         try:
-            services.minutes_add_addendum(meeting=meeting, by=request.user, text=form.cleaned_data["text"])
+            services.minutes_add_addendum(
+                meeting=meeting, by=request.user, text=form.cleaned_data["text"]
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -330,5 +359,3 @@ def meeting_ics(request, slug: str, pk: int):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="genbo-meeting-{meeting.pk}.ics"'
     return response
-
-

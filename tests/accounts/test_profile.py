@@ -1,0 +1,325 @@
+"""Profile pages, the profile form and profile photos."""
+
+import io
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+from PIL import Image
+
+from genbo.accounts.models import Competence
+from genbo.core.models import AuditEvent, Municipality, OrganisationUnit
+from tests.helpers import field_block, image_bytes, in_swedish, is_login_redirect, start_tags
+
+pytestmark = pytest.mark.django_db
+
+REQUIRED = "Detta fält måste fyllas i."
+NOT_AN_IMAGE = (
+    "Ladda upp en giltig bild. Filen du laddade upp var antingen ingen bild eller en korrupt bild."
+)
+EDIT_URL = "/profile/edit/"
+
+
+def _profile_data(user, **changes) -> dict:
+    data = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "title": "Utvecklingsledare",
+        "municipality": user.municipality_id,
+        "unit": "",
+        "phone": "042-10 50 00",
+        "languages": "svenska, engelska",
+        "presentation": "Jag arbetar med verksamhetsutveckling.",
+        "competences": "Processledning, Klarspråk",
+    }
+    data.update(changes)
+    return data
+
+
+def _upload(content: bytes, name: str = "bild.png", content_type: str = "image/png"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+@pytest.fixture
+def as_employee(client, employee):
+    client.force_login(employee)
+    return client
+
+
+def test_edit_page_uses_reverse_url():
+    assert reverse("accounts:profile_edit") == EDIT_URL
+
+
+def test_profile_edit_saves_fields_and_competences(as_employee, employee):
+    response = as_employee.post(EDIT_URL, _profile_data(employee))
+
+    employee.refresh_from_db()
+    assert response.status_code == 302
+    assert response.url == employee.get_absolute_url()
+    assert employee.title == "Utvecklingsledare"
+    assert sorted(c.label for c in employee.competences.all()) == ["Klarspråk", "Processledning"]
+
+
+def test_profile_edit_reuses_existing_competence(as_employee, employee):
+    existing = Competence.objects.create(label="Processledning")
+
+    as_employee.post(EDIT_URL, _profile_data(employee, competences=" PROCESSLEDNING "))
+
+    assert list(employee.competences.all()) == [existing]
+
+
+def test_profile_edit_writes_audit_event(as_employee, employee):
+    as_employee.post(EDIT_URL, _profile_data(employee))
+
+    event = AuditEvent.objects.get(action="profile.update")
+    assert event.actor == employee
+    assert "title" in event.data["fields"]
+
+
+def test_profile_edit_form_shows_current_competences(as_employee, employee):
+    employee.competences.set([Competence.objects.create(label="Upphandling")])
+
+    html = as_employee.get(EDIT_URL).content.decode()
+
+    assert 'value="Upphandling"' in field_block(html, "competences")
+
+
+def test_profile_edit_without_first_name_shows_required(as_employee, employee):
+    response = as_employee.post(EDIT_URL, _profile_data(employee, first_name=""))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert REQUIRED in field_block(html, "first_name")
+    assert 'value="Utvecklingsledare"' in field_block(html, "title")
+    assert "Processledning, Klarspråk" in field_block(html, "competences")
+
+
+def test_profile_edit_without_municipality_shows_required(as_employee, employee):
+    response = as_employee.post(EDIT_URL, _profile_data(employee, municipality=""))
+
+    assert response.status_code == 200
+    assert REQUIRED in field_block(response.content.decode(), "municipality")
+
+
+def test_profile_edit_rejects_unit_of_other_municipality(as_employee, employee):
+    klippan = Municipality.objects.get(slug="klippan")
+    unit = OrganisationUnit.objects.create(
+        municipality=klippan, kind="administration", name="Kulturförvaltningen"
+    )
+
+    response = as_employee.post(EDIT_URL, _profile_data(employee, unit=unit.pk))
+
+    employee.refresh_from_db()
+    assert response.status_code == 200
+    assert "Kulturförvaltningen" in field_block(response.content.decode(), "unit")
+    assert 'class="errorlist' in field_block(response.content.decode(), "unit")
+    assert employee.unit is None
+
+
+def test_profile_edit_rejects_overlong_competence(as_employee, employee):
+    label = "x" * 500
+
+    response = as_employee.post(EDIT_URL, _profile_data(employee, competences=label))
+
+    html = response.content.decode()
+    message = "A competence can be at most %(limit)d characters long: “%(start)s…”."
+    assert response.status_code == 200
+    assert in_swedish(message, escape_html=True, limit=120, start=label[:30]) in field_block(
+        html, "competences"
+    )
+    assert label in field_block(html, "competences")
+    assert Competence.objects.exists() is False
+
+
+def test_presentation_with_script_is_stored_and_escaped(as_employee, employee):
+    text = '<script>alert("hej")</script>\n<img src=x onerror=alert(1)>'
+
+    as_employee.post(EDIT_URL, _profile_data(employee, presentation=text, title="<b>Chef</b>"))
+    employee.refresh_from_db()
+    html = as_employee.get(employee.get_absolute_url()).content.decode()
+
+    assert employee.presentation == text
+    assert "&lt;script&gt;alert(&quot;hej&quot;)&lt;/script&gt;" in html
+    assert [tag for tag, _attrs in start_tags(html) if tag in {"img", "b"}] == []
+    assert [
+        tag for tag, attrs in start_tags(html) if tag == "script" and not attrs.get("src")
+    ] == []
+
+
+# Photos
+
+
+def _photo_error(response) -> str:
+    return field_block(response.content.decode(), "photo")
+
+
+def test_small_png_photo_becomes_square_jpeg(as_employee, employee):
+    photo = _upload(image_bytes(width=640, height=480), name="semester-gps.png")
+
+    response = as_employee.post(EDIT_URL, {**_profile_data(employee), "photo": photo})
+
+    employee.refresh_from_db()
+    assert response.status_code == 302
+    assert employee.photo.name.startswith("photos/")
+    assert employee.photo.name.endswith(".jpg")
+    assert "semester" not in employee.photo.name
+    with default_storage.open(employee.photo.name) as stored, Image.open(stored) as image:
+        assert image.format == "JPEG"
+        assert image.size == (400, 400)
+
+
+def test_ten_megabyte_photo_is_rejected(as_employee, employee, settings):
+    content = image_bytes(width=1900, height=1900, kind="BMP")
+    assert len(content) >= 10 * 1024 * 1024
+
+    response = as_employee.post(
+        EDIT_URL, {**_profile_data(employee), "photo": _upload(content, "stor.bmp", "image/bmp")}
+    )
+
+    with translation.override("sv"):
+        sizes = {
+            "size": filesizeformat(len(content)),
+            "limit": filesizeformat(settings.GENBO_PHOTO_MAX_BYTES),
+        }
+    message = "The photo is %(size)s; the limit is %(limit)s. Choose a smaller image."
+    employee.refresh_from_db()
+    assert response.status_code == 200
+    assert in_swedish(message, escape_html=True, **sizes) in _photo_error(response)
+    assert 'value="Utvecklingsledare"' in field_block(response.content.decode(), "title")
+    assert not employee.photo
+
+
+def test_text_file_as_photo_is_rejected(as_employee, employee):
+    fake = _upload("Det här är ingen bild.\n".encode() * 100, name="bild.png")
+
+    response = as_employee.post(EDIT_URL, {**_profile_data(employee), "photo": fake})
+
+    employee.refresh_from_db()
+    assert response.status_code == 200
+    assert escape(NOT_AN_IMAGE) in _photo_error(response)
+    assert not employee.photo
+
+
+def test_gif_photo_is_rejected(as_employee, employee):
+    gif = _upload(image_bytes(width=50, height=50, kind="GIF"), "bild.gif", "image/gif")
+
+    response = as_employee.post(EDIT_URL, {**_profile_data(employee), "photo": gif})
+
+    assert response.status_code == 200
+    assert in_swedish("The photo must be a JPEG, PNG or WebP image.", escape_html=True) in (
+        _photo_error(response)
+    )
+
+
+def test_photo_with_too_many_pixels_is_rejected(as_employee, employee):
+    # 48 million one-bit pixels compress to a small file but would take 144 MB decoded.
+    output = io.BytesIO()
+    Image.new("1", (8000, 6000)).save(output, format="PNG")
+
+    response = as_employee.post(
+        EDIT_URL, {**_profile_data(employee), "photo": _upload(output.getvalue())}
+    )
+
+    message = "The photo has too many pixels. Choose a smaller image."
+    assert response.status_code == 200
+    assert in_swedish(message, escape_html=True) in _photo_error(response)
+
+
+def test_new_photo_replaces_old_file(as_employee, employee, django_capture_on_commit_callbacks):
+    as_employee.post(
+        EDIT_URL,
+        {**_profile_data(employee), "photo": _upload(image_bytes(width=100, height=100))},
+    )
+    employee.refresh_from_db()
+    old_name = employee.photo.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        as_employee.post(
+            EDIT_URL,
+            {**_profile_data(employee), "photo": _upload(image_bytes(width=120, height=90))},
+        )
+
+    employee.refresh_from_db()
+    assert employee.photo.name != old_name
+    assert default_storage.exists(employee.photo.name)
+    assert default_storage.exists(old_name) is False
+
+
+def test_remove_photo_clears_it(as_employee, employee, django_capture_on_commit_callbacks):
+    as_employee.post(
+        EDIT_URL,
+        {**_profile_data(employee), "photo": _upload(image_bytes(width=100, height=100))},
+    )
+    employee.refresh_from_db()
+    old_name = employee.photo.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        as_employee.post(EDIT_URL, {**_profile_data(employee), "remove_photo": "on"})
+
+    employee.refresh_from_db()
+    assert not employee.photo
+    assert default_storage.exists(old_name) is False
+
+
+def test_photo_is_served_to_signed_in_employee(client, employee, member):
+    client.force_login(employee)
+    client.post(
+        EDIT_URL,
+        {**_profile_data(employee), "photo": _upload(image_bytes(width=100, height=100))},
+    )
+    employee.refresh_from_db()
+    client.force_login(member)
+
+    response = client.get(reverse("media", args=[employee.photo.name]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_photo_needs_sign_in(client, employee):
+    client.force_login(employee)
+    client.post(
+        EDIT_URL,
+        {**_profile_data(employee), "photo": _upload(image_bytes(width=100, height=100))},
+    )
+    employee.refresh_from_db()
+    client.logout()
+
+    response = client.get(reverse("media", args=[employee.photo.name]))
+
+    assert is_login_redirect(response)
+
+
+@pytest.mark.parametrize("path", ["other/file.txt", "photos/../settings.py", "photos/missing.jpg"])
+def test_media_outside_photos_gets_404(as_employee, path):
+    response = as_employee.get(f"/media/{path}")
+
+    assert response.status_code == 404
+
+
+# The profile page
+
+
+def test_profile_page_shows_contact_and_competences(as_employee, member, open_network):
+    member.competences.set([Competence.objects.create(label="Rekrytering")])
+
+    html = as_employee.get(member.get_absolute_url()).content.decode()
+
+    assert member.get_full_name() in html
+    assert f"mailto:{member.email}" in html
+    assert "Rekrytering" in html
+    assert open_network.name in html
+
+
+def test_inactive_employee_profile_gets_404(as_employee, member):
+    member.is_active = False
+    member.save(update_fields=["is_active"])
+
+    response = as_employee.get(member.get_absolute_url())
+
+    assert response.status_code == 404

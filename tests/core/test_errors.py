@@ -1,0 +1,97 @@
+"""Error pages: 403 explains how to get access, 404 and 500 are friendly and leak nothing."""
+
+import pytest
+from django.contrib.auth.decorators import login_not_required
+from django.test import Client
+from django.urls import include, path
+
+from tests.helpers import in_swedish
+
+
+@login_not_required
+def _broken_view(request):
+    raise RuntimeError("database password is hunter2")
+
+
+# This module doubles as a URLconf for the 500 test: the real URLs plus one broken view.
+urlpatterns = [
+    path("broken/", _broken_view),
+    path("", include("genbo.urls")),
+]
+handler403 = "genbo.core.views.permission_denied"
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unknown_page_gets_friendly_404(client, employee):
+    client.force_login(employee)
+
+    response = client.get("/finns-inte/")
+
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert (
+        in_swedish("The page does not exist, has been removed, or you do not have access to it.")
+        in html
+    )
+    assert '<html lang="sv">' in html
+
+
+def test_unknown_page_404_for_anonymous(client):
+    response = client.get("/networks/finns-inte/extra/sidor/")
+
+    assert response.status_code == 404
+
+
+def test_unknown_network_gets_404(client, employee):
+    client.force_login(employee)
+
+    response = client.get("/networks/finns-inte/")
+
+    assert response.status_code == 404
+
+
+def test_403_for_convener_pages_names_conveners(client, member, open_network):
+    client.force_login(member)
+
+    response = client.get(f"/networks/{open_network.slug}/edit/")
+
+    assert response.status_code == 403
+    assert (
+        in_swedish(
+            "Only the network's conveners can do this. Ask one of them, listed on the network's "
+            "page, if something needs changing, or ask to become a convener."
+        )
+        in response.content.decode()
+    )
+
+
+def test_csrf_failure_explains_what_to_do(employee, open_network):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(employee)
+
+    response = client.post(f"/networks/{open_network.slug}/join/")
+
+    assert response.status_code == 403
+    assert (
+        in_swedish(
+            "The form was open for too long, or your browser blocks cookies. Go back, reload the "
+            "page and send the form again."
+        )
+        in response.content.decode()
+    )
+    assert open_network.memberships.filter(user=employee).exists() is False
+
+
+@pytest.mark.urls("tests.core.test_errors")
+def test_server_error_page_hides_details(employee):
+    client = Client(raise_request_exception=False)
+    client.force_login(employee)
+
+    response = client.get("/broken/")
+
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "Något gick fel" in html
+    assert "hunter2" not in html
+    assert "Traceback" not in html

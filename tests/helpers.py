@@ -1,0 +1,78 @@
+"""Helpers shared by the test modules: HTML inspection, message lookup, image files."""
+
+import io
+import re
+from html.parser import HTMLParser
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.html import escape
+from PIL import Image
+
+LOGIN_PATH = "/accounts/login/"
+
+
+def is_login_redirect(response) -> bool:
+    """Tell whether `response` sends the browser to the sign-in page."""
+    return response.status_code == 302 and response.url.startswith(LOGIN_PATH)
+
+
+def in_swedish(message: str, *, escape_html: bool = False, **params) -> str:
+    """Return `message` as the Swedish UI shows it.
+
+    With escape_html=True the text is HTML-escaped as form errors and flash messages
+    are; text from {% translate %} is not escaped. While a msgid has no Swedish
+    translation this is the English msgid, so a test using it checks that the right
+    message is shown in whatever language the catalogue holds.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        text = translation.gettext(message)
+    if params:
+        text = text % params
+    return escape(text) if escape_html else text
+
+
+def without_csrf_tokens(html: str) -> str:
+    """Return `html` with the per-request CSRF token values blanked out."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken"', html)
+    return re.sub(r'"X-CSRFToken": "[^"]*"', '"X-CSRFToken": ""', html)
+
+
+def field_block(html: str, name: str) -> str:
+    """Return the HTML of the form field wrapper that contains the input called `name`.
+
+    core/form.html wraps each field (label, help text, errors, input) in one
+    `<div class="field">`, and the block runs until the next wrapper or the end of the form.
+    """
+    blocks = re.split(r'(?=<div class="field[ "])', html)
+    for block in blocks[1:]:
+        block = block.split("</form>")[0]
+        if re.search(rf'name="{re.escape(name)}"', block):
+            return block
+    raise AssertionError(f"no form field named {name!r} in the page")
+
+
+def image_bytes(*, width: int, height: int, kind: str = "PNG") -> bytes:
+    """Return a one-colour image of `width` x `height` pixels encoded as `kind`."""
+    image = Image.new("RGB", (width, height), (200, 60, 40))
+    output = io.BytesIO()
+    image.save(output, format=kind)
+    return output.getvalue()
+
+
+class TagCollector(HTMLParser):
+    """Collects every start tag of a piece of HTML as (tag, attributes)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def start_tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    collector = TagCollector()
+    collector.feed(html)
+    collector.close()
+    return collector.tags
