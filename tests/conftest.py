@@ -4,6 +4,7 @@ import os
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from tests.factories import MeetingFactory, NetworkFactory, UserFactory, add_member
@@ -25,6 +26,8 @@ def pytest_sessionfinish(session, exitstatus):
 
 @pytest.fixture(autouse=True)
 def fast_settings(settings, tmp_path):
+    # The sign-in lock counts failures in the cache; each test starts with none.
+    cache.clear()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"

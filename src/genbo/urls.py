@@ -3,12 +3,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from genbo.accounts.views import media_file
+from genbo.accounts.views import AdminSignInForm, media_file
 
 handler403 = "genbo.core.views.permission_denied"
+handler404 = "genbo.core.views.page_not_found"
 
 admin.site.site_header = "GENBO"
 admin.site.site_title = "GENBO"
+admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),

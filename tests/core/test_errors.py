@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.test import Client
 from django.urls import include, path
 
-from tests.helpers import in_swedish
+from tests.helpers import in_swedish, is_login_redirect
 
 
 @login_not_required
@@ -37,10 +37,11 @@ def test_unknown_page_gets_friendly_404(client, employee):
     assert '<html lang="sv">' in html
 
 
-def test_unknown_page_404_for_anonymous(client):
-    response = client.get("/networks/finns-inte/extra/sidor/")
+def test_unknown_page_sends_anonymous_to_sign_in(client):
+    # Anonymous visitors cannot tell which addresses exist: every one leads to sign-in.
+    response = client.get("/finns-inte/extra/sidor/")
 
-    assert response.status_code == 404
+    assert is_login_redirect(response)
 
 
 def test_unknown_network_gets_404(client, employee):

@@ -98,10 +98,11 @@ def _measure(client, page: str, size: str) -> int:
 # network page as member (10): + the network with the same annotations, its conveners,
 #   competences and municipalities (three prefetches), members count and members page,
 #   upcoming meetings, past meetings.
-# start page (6): + my networks, my upcoming meetings, new networks, their conveners.
+# start page (7): + requests waiting for the user as convener, my networks, my upcoming
+#   meetings, new networks, their conveners.
 # meeting page (10): + the network as on its page (four queries), the meeting, its
 #   addenda and their authors (two prefetches), the answers with the people who gave them.
-EXPECTED_QUERIES = {"directory": 6, "network": 10, "home": 6, "meeting": 10}
+EXPECTED_QUERIES = {"directory": 6, "network": 10, "home": 7, "meeting": 10}
 
 
 @pytest.mark.parametrize("page", sorted(EXPECTED_QUERIES))

@@ -305,7 +305,11 @@ def test_meeting_create_in_dst_gap_is_rejected(as_convener, open_network):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "kunde inte tolkas i tidszonen Europe/Stockholm" in field_block(html, "starts_at")
+    expected = in_swedish(
+        "That time does not exist or occurs twice when the clocks change for summer or winter "
+        "time. Choose a time an hour earlier or later."
+    )
+    assert expected in field_block(html, "starts_at")
     assert Meeting.objects.exists() is False
 
 

@@ -5,11 +5,50 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from genbo.accounts.models import COMPETENCE_LABEL_MAX_LENGTH
+from genbo.accounts.models import (
+    COMPETENCE_LABEL_MAX_LENGTH,
+    Competence,
+    normalise_competence_key,
+)
 from genbo.accounts.photos import PhotoError, read_photo
 from genbo.core.models import OrganisationUnit
 
 MAX_COMPETENCES = 40
+
+
+# The most commas one competence label of the JobTech Taxonomy contains is two.
+MAX_PARTS_PER_LABEL = 3
+
+
+def join_known_labels(parts: list[str]) -> list[str]:
+    """Join comma-separated parts back into one label where a known competence has commas.
+
+    "SQL, programmeringsspråk" is one taxonomy competence, so the parts "SQL" and
+    "programmeringsspråk" become one label when that competence exists.
+    """
+    candidates = {
+        normalise_competence_key(", ".join(parts[start : start + size]))
+        for start in range(len(parts))
+        for size in range(2, MAX_PARTS_PER_LABEL + 1)
+        if start + size <= len(parts)
+    }
+    known = (
+        set(Competence.objects.filter(key__in=candidates).values_list("key", flat=True))
+        if candidates
+        else set()
+    )
+    labels: list[str] = []
+    start = 0
+    while start < len(parts):
+        for size in range(MAX_PARTS_PER_LABEL, 0, -1):
+            label = ", ".join(parts[start : start + size])
+            if size == 1 or (
+                start + size <= len(parts) and normalise_competence_key(label) in known
+            ):
+                labels.append(label)
+                start += size
+                break
+    return labels
 
 
 class CompetenceField(forms.CharField):
@@ -41,10 +80,13 @@ class CompetenceField(forms.CharField):
 
     def to_python(self, value) -> list[str]:
         text = super().to_python(value)
+        if "\x00" in text:
+            raise forms.ValidationError(
+                _("The text contains a null character, which is not allowed."), code="null"
+            )
         labels: list[str] = []
         seen: set[str] = set()
-        for part in text.split(","):
-            label = " ".join(part.split())
+        for label in join_known_labels([" ".join(part.split()) for part in text.split(",")]):
             if label and label.casefold() not in seen:
                 seen.add(label.casefold())
                 labels.append(label)

@@ -1,6 +1,7 @@
 import unicodedata
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -86,6 +87,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.get_full_name() or self.email
 
+    def clean(self) -> None:
+        super().clean()
+        # Sign-in looks addresses up in lower case, so they are stored that way.
+        self.email = self.email.strip().lower()
+
+    def save(self, *args, **kwargs):
+        self.email = (self.email or "").strip().lower()
+        super().save(*args, **kwargs)
+
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
@@ -102,7 +112,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 class Competence(models.Model):
     label = models.CharField(_("label"), max_length=COMPETENCE_LABEL_MAX_LENGTH)
-    key = models.CharField(_("key"), max_length=COMPETENCE_LABEL_MAX_LENGTH, unique=True)
+    # Case folding can make a label longer ("ß" becomes "ss"), at most three times as long.
+    key = models.CharField(_("key"), max_length=3 * COMPETENCE_LABEL_MAX_LENGTH, unique=True)
     concept_id = models.CharField(
         _("JobTech concept id"), max_length=20, unique=True, null=True, blank=True
     )
@@ -120,6 +131,13 @@ class Competence(models.Model):
         self.label = " ".join(unicodedata.normalize("NFC", self.label).split())
         self.key = normalise_competence_key(self.label)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        key = normalise_competence_key(self.label)
+        if Competence.objects.filter(key=key).exclude(pk=self.pk).exists():
+            raise ValidationError(
+                {"label": _("The competence “%(label)s” already exists.") % {"label": self.label}}
+            )
 
 
 class Occupation(models.Model):

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 # Larger images are refused before decoding, against decompression bombs.
@@ -44,7 +44,8 @@ def read_photo(upload) -> SimpleUploadedFile:
             raise PhotoError(_("The photo has too many pixels. Choose a smaller image."))
         upload.seek(0)
         with Image.open(upload) as image:
-            image = image.convert("RGB")
+            # Phones store portraits sideways with an EXIF orientation tag.
+            image = ImageOps.exif_transpose(image).convert("RGB")
             side = min(image.size)
             left = (image.width - side) // 2
             top = (image.height - side) // 2

@@ -1,9 +1,14 @@
+import hashlib
+import logging
 import mimetypes
 
 from django.contrib import messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
@@ -17,9 +22,22 @@ from genbo.accounts.forms import ProfileForm
 from genbo.accounts.services import profile_update
 from genbo.networks.models import Membership
 
+logger = logging.getLogger(__name__)
+
+# After this many failed sign-ins for one address, that address is locked for a while.
+SIGN_IN_FAILURE_LIMIT = 5
+SIGN_IN_LOCK_SECONDS = 15 * 60
+
+
+def _failure_key(email: str) -> str:
+    return "genbo:sign-in-failures:" + hashlib.sha256(email.encode()).hexdigest()
+
 
 class SignInForm(AuthenticationForm):
     error_messages = {
+        "throttled": gettext_lazy(
+            "Too many failed sign-ins for this address. Wait 15 minutes and try again."
+        ),
         "invalid_login": gettext_lazy(
             "The e-mail address or the password is wrong. Check both and try again."
         ),
@@ -32,10 +50,34 @@ class SignInForm(AuthenticationForm):
         # Accounts store their e-mail address in lower case.
         return self.cleaned_data["username"].strip().lower()
 
+    def clean(self):
+        key = _failure_key(self.cleaned_data.get("username", ""))
+        if cache.get(key, 0) >= SIGN_IN_FAILURE_LIMIT:
+            raise ValidationError(self.error_messages["throttled"], code="throttled")
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            try:
+                failures = cache.incr(key)
+            except ValueError:
+                cache.set(key, 1, SIGN_IN_LOCK_SECONDS)
+                failures = 1
+            if failures == SIGN_IN_FAILURE_LIMIT:
+                logger.warning("Sign-in locked after %d failures for one address", failures)
+            raise
+        cache.delete(key)
+        return cleaned
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("E-mail address")
-        self.fields["username"].widget.attrs.update({"autocomplete": "username", "type": "email"})
+        self.fields["username"].widget.input_type = "email"
+        self.fields["username"].widget.attrs["autocomplete"] = "username"
+
+
+class AdminSignInForm(AdminAuthenticationForm):
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lower()
 
 
 class SignInView(auth_views.LoginView):
@@ -85,7 +127,7 @@ def competence_autocomplete(request):
     text = next(
         (request.GET[name] for name in ("competences", "competence", "q") if request.GET.get(name)),
         "",
-    )[:500]
+    )[:500].replace("\x00", "")
     typed, _separator, current = text.rpartition(",")
     prefix = f"{typed.strip()}, " if typed.strip() else ""
     labels = selectors.competence_suggestions(current) if len(current.strip()) >= 2 else []

@@ -2,6 +2,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -23,6 +24,7 @@ def home(request):
             "my_networks": list(network_selectors.my_networks(user)[:12]),
             "upcoming_meetings": list(network_selectors.my_upcoming_meetings(user)),
             "new_networks": list(network_selectors.new_networks(user)),
+            "requests_awaiting": network_selectors.requests_awaiting(user),
         },
     )
 
@@ -72,6 +74,14 @@ def accessibility_statement(request):
     return render(
         request, "core/accessibility.html", {"support_email": settings.GENBO_SUPPORT_EMAIL}
     )
+
+
+@login_not_required
+def page_not_found(request, exception=None):
+    """Show the 404 page; anonymous visitors go to sign-in, so paths are not revealed."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return render(request, "404.html", status=404)
 
 
 @login_not_required

@@ -1,5 +1,7 @@
 """iCalendar (RFC 5545) output for meetings."""
 
+from datetime import date
+
 from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, vText
@@ -45,5 +47,6 @@ def meetings_calendar(meetings, *, method: str = "PUBLISH", url_for=None) -> byt
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting, url=url_for(meeting) if url_for else ""))
-    calendar.add_missing_timezones()
+    # The VTIMEZONE must cover every meeting; icalendar's default range ends in 2038.
+    calendar.add_missing_timezones(last_date=date(2101, 1, 1))
     return calendar.to_ical()

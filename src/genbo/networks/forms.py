@@ -1,5 +1,9 @@
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +15,45 @@ from genbo.networks.models import Meeting, Membership, Network
 DATETIME_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 # Addresses under /networks/ that belong to pages, not to a network.
 RESERVED_SLUGS = {"new"}
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+SLUG_RULE = _(
+    "Use only the letters a–z without å, ä or ö, digits and single hyphens, "
+    "for example “hr-natverket”."
+)
+
+
+# Meetings outside these years are typing mistakes; the bounds also keep time zone
+# arithmetic far from the limits of datetime.
+EARLIEST_MEETING_YEAR = 2000
+LATEST_MEETING_YEAR = 2100
+
+
+class MeetingDateTimeField(forms.DateTimeField):
+    """A local date and time (Europe/Stockholm) in the format of <input type="datetime-local">."""
+
+    def to_python(self, value):
+        try:
+            moment = super().to_python(value)
+        except ValidationError as error:
+            if error.code == "ambiguous_timezone":
+                raise ValidationError(
+                    _(
+                        "That time does not exist or occurs twice when the clocks change "
+                        "for summer or winter time. Choose a time an hour earlier or later."
+                    ),
+                    code="ambiguous_timezone",
+                ) from None
+            raise
+        except OverflowError:
+            moment = None
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if moment and not EARLIEST_MEETING_YEAR <= moment.year <= LATEST_MEETING_YEAR:
+            raise ValidationError(
+                _("Choose a date between the years %(first)d and %(last)d."),
+                params={"first": EARLIEST_MEETING_YEAR, "last": LATEST_MEETING_YEAR},
+                code="out_of_range",
+            )
+        return moment
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -58,6 +101,7 @@ class NetworkForm(forms.ModelForm):
             "municipalities": forms.CheckboxSelectMultiple(),
         }
         help_texts = {"description": _("You can use Markdown: **bold**, lists and links.")}
+        error_messages = {"slug": {"invalid": SLUG_RULE}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,10 +113,22 @@ class NetworkForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["competences"].initial = self.instance.competences.all()
 
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        clash = Network.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(
+                _("There is already a network called “%(name)s”. Choose another name."),
+                params={"name": name},
+            )
+        return name
+
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"].lower()
         if not slug:
             return slug
+        if not SLUG_PATTERN.fullmatch(slug):
+            raise forms.ValidationError(SLUG_RULE)
         if slug in RESERVED_SLUGS:
             raise forms.ValidationError(
                 _("The address “%(slug)s” is reserved. Choose another one."), params={"slug": slug}
@@ -112,12 +168,14 @@ class MeetingForm(forms.ModelForm):
         required=False,
         max_length=500,
         assume_scheme="https",
+        validators=[URLValidator(schemes=["https", "http"])],
         help_text=_("For example a Teams link. Leave it empty for a meeting on site only."),
     )
 
     class Meta:
         model = Meeting
         fields = ["title", "starts_at", "ends_at", "place", "online_url", "agenda", "minutes"]
+        field_classes = {"starts_at": MeetingDateTimeField, "ends_at": MeetingDateTimeField}
         widgets = {
             "starts_at": DateTimeLocalInput(),
             "ends_at": DateTimeLocalInput(),

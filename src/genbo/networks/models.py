@@ -160,10 +160,11 @@ class MeetingQuerySet(models.QuerySet):
             return self.none()
         return self.filter(member_access_q(user))
 
-    def upcoming(self) -> "MeetingQuerySet":
-        return self.filter(ends_at__gte=timezone.now(), cancelled_at__isnull=True).order_by(
-            "starts_at"
-        )
+    def upcoming(self, *, include_cancelled: bool = False) -> "MeetingQuerySet":
+        meetings = self.filter(ends_at__gte=timezone.now())
+        if not include_cancelled:
+            meetings = meetings.filter(cancelled_at__isnull=True)
+        return meetings.order_by("starts_at")
 
     def past(self) -> "MeetingQuerySet":
         return self.filter(ends_at__lt=timezone.now()).order_by("-starts_at")

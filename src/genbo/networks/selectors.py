@@ -5,6 +5,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -18,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from genbo.accounts.models import normalise_competence_key
 from genbo.networks.models import Meeting, MeetingResponse, Membership, Network
 
 
@@ -63,15 +65,33 @@ def annotate_for_user(networks: QuerySet, user) -> QuerySet:
 
 
 def directory_networks(
-    user, *, text: str = "", municipality=None, competence=None, access: str = ""
+    user, *, text: str = "", municipality=None, competence_text: str = "", access: str = ""
 ) -> QuerySet:
+    """Current networks filtered by name or purpose, municipality, competence and access.
+
+    `competence_text` matches every competence whose label contains it ("arkiv" finds
+    "Arkivering" and "E-arkiv").
+    """
     networks = Network.objects.visible_to(user).current()
     if text:
         networks = networks.filter(Q(name__icontains=text) | Q(purpose__icontains=text))
     if municipality is not None:
-        networks = networks.filter(municipalities=municipality)
-    if competence is not None:
-        networks = networks.filter(competences=competence)
+        networks = networks.filter(
+            Exists(
+                Network.municipalities.through.objects.filter(
+                    network=OuterRef("pk"), municipality=municipality
+                )
+            )
+        )
+    competence_key = normalise_competence_key(competence_text)
+    if competence_key:
+        networks = networks.filter(
+            Exists(
+                Network.competences.through.objects.filter(
+                    network=OuterRef("pk"), competence__key__contains=competence_key
+                )
+            )
+        )
     if access:
         networks = networks.filter(access=access)
     return annotate_for_user(networks, user).prefetch_related(_convener_prefetch()).order_by("name")
@@ -156,7 +176,7 @@ def my_networks(user) -> QuerySet:
 def my_upcoming_meetings(user, *, limit: int = 8) -> QuerySet:
     return (
         Meeting.objects.visible_to(user)
-        .upcoming()
+        .upcoming(include_cancelled=True)
         .filter(
             network__memberships__user=user,
             network__memberships__status=Membership.Status.ACTIVE,
@@ -169,6 +189,18 @@ def my_upcoming_meetings(user, *, limit: int = 8) -> QuerySet:
                 ]
             )
         )[:limit]
+    )
+
+
+def requests_awaiting(user, *, limit: int = 10) -> list[Membership]:
+    """Pending requests to join the networks that `user` convenes, oldest first."""
+    convened = Membership.objects.filter(
+        user=user, role=Membership.Role.CONVENER, status=Membership.Status.ACTIVE
+    ).values("network")
+    return list(
+        Membership.objects.filter(status=Membership.Status.PENDING, network__in=convened)
+        .select_related("user", "user__municipality", "network")
+        .order_by("created_at")[:limit]
     )
 
 

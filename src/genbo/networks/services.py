@@ -48,6 +48,8 @@ def network_create(*, creator, competences=(), municipalities=(), **fields) -> N
 def network_update(
     *, network: Network, by, competences=None, municipalities=None, **fields
 ) -> Network:
+    """Change a network; opening a closed one lets everyone who asked to join in."""
+    was_closed = network.is_closed
     for name, value in fields.items():
         setattr(network, name, value)
     network.full_clean()
@@ -57,6 +59,11 @@ def network_update(
     if municipalities is not None:
         network.municipalities.set(municipalities)
     audit_record(action="network.update", actor=by, target=network, fields=sorted(fields))
+    if was_closed and not network.is_closed:
+        pending = network.memberships.filter(status=Membership.Status.PENDING)
+        for user_id in pending.values_list("user_id", flat=True):
+            audit_record(action="membership.approve", actor=by, target=network, user_id=user_id)
+        pending.update(status=Membership.Status.ACTIVE)
     return network
 
 
@@ -115,6 +122,8 @@ def membership_add(*, network: Network, user, by, role: str = Membership.Role.ME
         network=network, user=user, defaults={"role": role}
     )
     if not created:
+        if role == Membership.Role.MEMBER:
+            _check_keeps_a_convener(membership)
         membership.status = Membership.Status.ACTIVE
         membership.role = role
         membership.save(update_fields=["status", "role"])
@@ -205,6 +214,8 @@ def meeting_cancel(*, meeting: Meeting, by) -> Meeting:
 def meeting_respond(*, meeting: Meeting, user, answer: str) -> MeetingResponse:
     if meeting.is_cancelled:
         raise ValidationError(_("The meeting is cancelled."))
+    if meeting.ends_at < timezone.now():
+        raise ValidationError(_("The meeting is over, so it no longer takes answers."))
     if answer not in MeetingResponse.Answer.values:
         raise ValidationError(_("Choose yes, no or maybe."))
     response, _created = MeetingResponse.objects.update_or_create(

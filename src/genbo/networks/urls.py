@@ -17,6 +17,7 @@ urlpatterns = [
         views.membership_change,
         name="membership_change",
     ),
+    path("<slug:slug>/meetings/", views.meeting_list, name="meetings"),
     path("<slug:slug>/meetings/new/", views.meeting_create, name="meeting_create"),
     path("<slug:slug>/meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("<slug:slug>/meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),

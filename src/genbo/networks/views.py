@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from genbo.accounts.models import Competence, normalise_competence_key
 from genbo.accounts.services import competences_resolve
 from genbo.networks import selectors, services
 from genbo.networks.calendar import meetings_calendar
@@ -22,6 +23,7 @@ from genbo.networks.models import MeetingResponse, Membership
 NETWORKS_PER_PAGE = 20
 MEMBERS_PER_PAGE = 50
 PAST_MEETINGS_SHOWN = 10
+MEETINGS_PER_PAGE = 25
 
 
 def _form_errors_from(error: ValidationError, form) -> None:
@@ -35,24 +37,24 @@ def _form_errors_from(error: ValidationError, form) -> None:
 @require_GET
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    competence = None
-    if filters.get("competence"):
-        competence = Competence.objects.filter(
-            key=normalise_competence_key(filters["competence"])
-        ).first()
+    filters = {}
+    if form.is_bound:
+        # An invalid value drops only its own filter, because cleaned_data keeps the others.
+        form.is_valid()
+        filters = form.cleaned_data
     networks = selectors.directory_networks(
         request.user,
         text=filters.get("q", ""),
         municipality=filters.get("municipality"),
-        competence=competence,
+        competence_text=filters.get("competence", ""),
         access=filters.get("access", ""),
     )
-    if filters.get("competence") and competence is None:
-        networks = networks.none()
     page = Paginator(networks, NETWORKS_PER_PAGE).get_page(request.GET.get("page"))
-    template = "networks/directory_results.html" if request.htmx else "networks/directory.html"
-    return render(request, template, {"form": form, "page": page})
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "networks/directory_results.html" if partial else "networks/directory.html"
+    response = render(request, template, {"form": form, "page": page, "partial": partial})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def network_create(request):
@@ -109,7 +111,7 @@ def network_detail(request, slug: str):
             request.GET.get("page")
         )
         meetings = selectors.network_meetings(network, request.user)
-        context["upcoming"] = list(meetings.upcoming())
+        context["upcoming"] = list(meetings.upcoming(include_cancelled=True))
         context["past"] = list(meetings.past()[:PAST_MEETINGS_SHOWN])
     if network.can_manage:
         context["pending_count"] = selectors.pending_requests(network).count()
@@ -169,7 +171,7 @@ def network_members_manage(request, slug: str):
     members = (
         network.memberships.filter(status=Membership.Status.ACTIVE)
         .select_related("user", "user__municipality")
-        .order_by("-role", "user__last_name", "user__first_name")
+        .order_by("role", "user__last_name", "user__first_name")
     )
     return render(
         request,
@@ -274,9 +276,23 @@ def meeting_cancel(request, slug: str, pk: int):
 
 
 @require_GET
+def meeting_list(request, slug: str):
+    network = selectors.get_network_for_user(request.user, slug)
+    if not network.can_see_member_content:
+        raise Http404
+    meetings = selectors.network_meetings(network, request.user).order_by("-starts_at")
+    page = Paginator(meetings, MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "networks/meeting_list.html", {"network": network, "page": page})
+
+
+@require_GET
 def meeting_detail(request, slug: str, pk: int):
     network = selectors.get_network_for_user(request.user, slug)
     meeting = selectors.get_meeting_for_user(request.user, network, pk)
+    return _render_meeting_page(request, network, meeting, addendum_form=AddendumForm())
+
+
+def _render_meeting_page(request, network, meeting, *, addendum_form, status: int = 200):
     responses = list(selectors.meeting_responses(meeting))
     my_answer = next((r.answer for r in responses if r.user_id == request.user.pk), None)
     return render(
@@ -291,8 +307,10 @@ def meeting_detail(request, slug: str, pk: int):
             "not_going": [r for r in responses if r.answer == MeetingResponse.Answer.NO],
             "my_answer": my_answer,
             "answers": MeetingResponse.Answer.choices,
-            "addendum_form": AddendumForm(),
+            "addendum_form": addendum_form,
+            "is_over": meeting.ends_at < timezone.now(),
         },
+        status=status,
     )
 
 
@@ -341,12 +359,12 @@ def minutes_addendum(request, slug: str, pk: int):
                 meeting=meeting, by=request.user, text=form.cleaned_data["text"]
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            _form_errors_from(error, form)
         else:
             messages.success(request, _("The addendum is added to the minutes."))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect(meeting)
+            return redirect(meeting)
+    # Show the meeting again with the errors next to the field and the typed text kept.
+    return _render_meeting_page(request, network, meeting, addendum_form=form)
 
 
 @require_GET
