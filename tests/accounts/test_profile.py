@@ -9,7 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
-from PIL import Image
+from PIL import ExifTags, Image
 
 from genbo.accounts.models import Competence
 from genbo.core.models import AuditEvent, Municipality, OrganisationUnit
@@ -135,6 +135,44 @@ def test_profile_edit_rejects_overlong_competence(as_employee, employee):
     assert Competence.objects.exists() is False
 
 
+def test_profile_edit_keeps_taxonomy_label_with_comma(as_employee, employee):
+    sql = Competence.objects.create(label="SQL, programmeringsspråk", concept_id="abc1_23D")
+
+    response = as_employee.post(
+        EDIT_URL,
+        _profile_data(employee, competences="SQL, programmeringsspråk, Arkivering, Diarieföring"),
+    )
+
+    labels = sorted(c.label for c in employee.competences.all())
+    assert response.status_code == 302
+    assert labels == ["Arkivering", "Diarieföring", "SQL, programmeringsspråk"]
+    assert employee.competences.filter(pk=sql.pk).exists()
+    assert Competence.objects.filter(label__in=["SQL", "programmeringsspråk"]).exists() is False
+
+
+def test_profile_edit_with_null_character_shows_error(as_employee, employee):
+    response = as_employee.post(EDIT_URL, _profile_data(employee, competences="Klarspråk\x00"))
+
+    message = "The text contains a null character, which is not allowed."
+    assert response.status_code == 200
+    assert in_swedish(message, escape_html=True) in field_block(
+        response.content.decode(), "competences"
+    )
+    assert Competence.objects.exists() is False
+
+
+def test_profile_edit_saves_label_with_long_key(as_employee, employee):
+    # "ß" case-folds to "ss", so this 120-character label has a 240-character key.
+    label = "ß" * 120
+
+    response = as_employee.post(EDIT_URL, _profile_data(employee, competences=label))
+
+    competence = employee.competences.get()
+    assert response.status_code == 302
+    assert competence.label == label
+    assert len(competence.key) == 240
+
+
 def test_presentation_with_script_is_stored_and_escaped(as_employee, employee):
     text = '<script>alert("hej")</script>\n<img src=x onerror=alert(1)>'
 
@@ -247,6 +285,70 @@ def test_new_photo_replaces_old_file(as_employee, employee, django_capture_on_co
     assert employee.photo.name != old_name
     assert default_storage.exists(employee.photo.name)
     assert default_storage.exists(old_name) is False
+
+
+def test_replaced_photo_url_gets_404(as_employee, employee, django_capture_on_commit_callbacks):
+    as_employee.post(
+        EDIT_URL,
+        {**_profile_data(employee), "photo": _upload(image_bytes(width=100, height=100))},
+    )
+    employee.refresh_from_db()
+    old_url = reverse("media", args=[employee.photo.name])
+    assert as_employee.get(old_url).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        as_employee.post(
+            EDIT_URL,
+            {**_profile_data(employee), "photo": _upload(image_bytes(width=120, height=90))},
+        )
+
+    employee.refresh_from_db()
+    assert as_employee.get(old_url).status_code == 404
+    assert as_employee.get(reverse("media", args=[employee.photo.name])).status_code == 200
+
+
+RED = (255, 0, 0)
+BLUE = (0, 0, 255)
+
+
+def _sideways_jpeg() -> bytes:
+    """Return a 200 x 100 JPEG tagged with EXIF orientation 6, as phones store portraits.
+
+    The left half is red and the right half blue. Orientation 6 means that the image
+    must be rotated 90 degrees clockwise for display.
+    """
+    image = Image.new("RGB", (200, 100), BLUE)
+    image.paste(RED, (0, 0, 100, 100))
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    output = io.BytesIO()
+    image.save(output, format="JPEG", exif=exif, quality=95)
+    return output.getvalue()
+
+
+def _is_near(pixel: tuple[int, int, int], colour: tuple[int, int, int]) -> bool:
+    # JPEG compression shifts colours a little.
+    return all(abs(actual - expected) <= 40 for actual, expected in zip(pixel, colour, strict=True))
+
+
+def test_photo_is_rotated_by_exif_orientation(as_employee, employee):
+    # Rotated clockwise, the 200 x 100 image becomes 100 x 200 with the red half on top,
+    # so the square cut from its middle is red above and blue below. Without the
+    # rotation, the square would be red on the left and blue on the right.
+    photo = _upload(_sideways_jpeg(), name="portratt.jpg", content_type="image/jpeg")
+
+    response = as_employee.post(EDIT_URL, {**_profile_data(employee), "photo": photo})
+
+    employee.refresh_from_db()
+    assert response.status_code == 302
+    with default_storage.open(employee.photo.name) as stored, Image.open(stored) as image:
+        assert image.size == (400, 400)
+        pixels = image.convert("RGB")
+        assert _is_near(pixels.getpixel((100, 10)), RED)
+        assert _is_near(pixels.getpixel((300, 10)), RED)
+        assert _is_near(pixels.getpixel((100, 390)), BLUE)
+        assert _is_near(pixels.getpixel((300, 390)), BLUE)
+        assert ExifTags.Base.Orientation not in image.getexif()
 
 
 def test_remove_photo_clears_it(as_employee, employee, django_capture_on_commit_callbacks):

@@ -96,3 +96,68 @@ def test_server_error_page_hides_details(employee):
     assert "Något gick fel" in html
     assert "hunter2" not in html
     assert "Traceback" not in html
+
+
+def test_anonymous_redirect_keeps_unknown_path_as_next(client):
+    response = client.get("/networks/finns-inte/extra/")
+
+    assert is_login_redirect(response)
+    assert response.url == "/accounts/login/?next=/networks/finns-inte/extra/"
+
+
+def test_get_on_post_only_page_gets_405_page(client, employee, open_network):
+    client.force_login(employee)
+
+    response = client.get(f"/networks/{open_network.slug}/join/")
+
+    html = response.content.decode()
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert in_swedish("The page cannot be opened this way") in html
+    assert (
+        in_swedish(
+            "This address only takes a form that is sent with a button. Go back to the page you "
+            "came from and use the button there."
+        )
+        in html
+    )
+    assert '<html lang="sv">' in html
+    assert open_network.memberships.filter(user=employee).exists() is False
+
+
+def test_htmx_without_session_gets_hx_redirect(client, open_network):
+    response = client.get(
+        "/networks/",
+        {"q": "HR"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/networks/?q=HR",
+    )
+
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/accounts/login/?next=/networks/%3Fq%3DHR"
+    assert response.content == b""
+
+
+def test_htmx_other_origin_next_is_start_page(client):
+    # A current URL on another host is ignored, so next= points at the start page.
+    response = client.get(
+        "/networks/",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="https://annan.example/sida/",
+    )
+
+    assert response["HX-Redirect"] == "/accounts/login/?next=/"
+
+
+def test_htmx_with_session_is_not_redirected(client, employee, open_network):
+    client.force_login(employee)
+
+    response = client.get(
+        "/networks/",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/networks/",
+    )
+
+    assert response.status_code == 200
+    assert "HX-Redirect" not in response
+    assert open_network.name in response.content.decode()

@@ -86,6 +86,37 @@ def test_network_update_saves_fields_and_audits(convener, open_network):
     assert event.data == {"fields": ["purpose"]}
 
 
+def test_opening_closed_network_approves_pending_requests(convener, employee, closed_network):
+    other = UserFactory()
+    services.membership_join(network=closed_network, user=employee)
+    services.membership_join(network=closed_network, user=other)
+
+    services.network_update(network=closed_network, by=convener, access=Network.Access.OPEN)
+
+    assert _membership(closed_network, employee).status == Membership.Status.ACTIVE
+    assert _membership(closed_network, other).status == Membership.Status.ACTIVE
+    approvals = AuditEvent.objects.filter(action="membership.approve").order_by("pk")
+    assert sorted(event.data["user_id"] for event in approvals) == sorted([employee.pk, other.pk])
+    assert all(event.actor == convener for event in approvals)
+    assert all(event.target == str(closed_network) for event in approvals)
+
+
+def test_closed_network_update_keeps_requests_pending(convener, employee, closed_network):
+    services.membership_join(network=closed_network, user=employee)
+
+    services.network_update(network=closed_network, by=convener, purpose="Nytt syfte.")
+
+    assert _membership(closed_network, employee).status == Membership.Status.PENDING
+    assert _audit_actions(action="membership.approve") == []
+
+
+def test_closing_open_network_approves_nobody(convener, member, open_network):
+    services.network_update(network=open_network, by=convener, access=Network.Access.CLOSED)
+
+    assert _membership(open_network, member).status == Membership.Status.ACTIVE
+    assert _audit_actions(action="membership.approve") == []
+
+
 # Joining and leaving
 
 
@@ -227,6 +258,30 @@ def test_add_member_activates_pending_request(convener, employee, closed_network
     membership = _membership(closed_network, employee)
     assert membership.status == Membership.Status.ACTIVE
     assert membership.role == Membership.Role.CONVENER
+
+
+def test_add_as_member_cannot_demote_last_convener(staff, convener, open_network):
+    with pytest.raises(ValidationError) as caught:
+        services.membership_add(
+            network=open_network, user=convener, by=staff, role=Membership.Role.MEMBER
+        )
+
+    assert caught.value.messages == [gettext(LAST_CONVENER_ERROR)]
+    assert _membership(open_network, convener).role == Membership.Role.CONVENER
+    assert _audit_actions(action="membership.add") == []
+
+
+def test_add_as_member_demotes_convener_when_another_remains(convener, member, open_network):
+    services.membership_set_role(
+        membership=_membership(open_network, member), role=Membership.Role.CONVENER, by=convener
+    )
+
+    services.membership_add(
+        network=open_network, user=convener, by=member, role=Membership.Role.MEMBER
+    )
+
+    assert _membership(open_network, convener).role == Membership.Role.MEMBER
+    assert _membership(open_network, member).role == Membership.Role.CONVENER
 
 
 def test_set_role_promotes_member(convener, member, open_network):
@@ -399,6 +454,32 @@ def test_meeting_respond_rejects_cancelled_meeting(convener, member, open_meetin
         services.meeting_respond(meeting=open_meeting, user=member, answer="yes")
 
     assert MeetingResponse.objects.exists() is False
+
+
+def test_meeting_respond_rejects_ended_meeting(member, open_network):
+    ended = MeetingFactory(
+        network=open_network,
+        starts_at=timezone.now() - timedelta(hours=3),
+        ends_at=timezone.now() - timedelta(hours=1),
+    )
+
+    with pytest.raises(ValidationError) as caught:
+        services.meeting_respond(meeting=ended, user=member, answer="yes")
+
+    assert caught.value.messages == [gettext("The meeting is over, so it no longer takes answers.")]
+    assert MeetingResponse.objects.exists() is False
+
+
+def test_meeting_respond_accepts_meeting_in_progress(member, open_network):
+    running = MeetingFactory(
+        network=open_network,
+        starts_at=timezone.now() - timedelta(hours=1),
+        ends_at=timezone.now() + timedelta(hours=1),
+    )
+
+    services.meeting_respond(meeting=running, user=member, answer="yes")
+
+    assert MeetingResponse.objects.get(meeting=running, user=member).answer == "yes"
 
 
 # Minutes

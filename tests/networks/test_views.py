@@ -323,6 +323,41 @@ def test_meeting_create_with_bad_link_is_rejected(as_convener, open_network):
     assert "Fyll i en giltig URL." in field_block(html, "online_url")
 
 
+@pytest.mark.parametrize("starts_at", ["0001-01-01T00:00", "0001-06-01T10:00", "2101-01-01T10:00"])
+def test_meeting_create_outside_year_bounds_is_rejected(as_convener, open_network, starts_at):
+    response = as_convener.post(
+        _meeting_create_url(open_network), _meeting_data(starts_at=starts_at)
+    )
+
+    html = response.content.decode()
+    message = "Choose a date between the years %(first)d and %(last)d."
+    assert response.status_code == 200
+    assert in_swedish(message, first=2000, last=2100) in field_block(html, "starts_at")
+    assert f'value="{starts_at}"' in field_block(html, "starts_at")
+    assert Meeting.objects.exists() is False
+
+
+@pytest.mark.parametrize(
+    "link", ["ftp://filer.example/mote", "javascript:alert(1)", "file:///etc/passwd"]
+)
+def test_meeting_create_with_non_web_link_is_rejected(as_convener, open_network, link):
+    response = as_convener.post(_meeting_create_url(open_network), _meeting_data(online_url=link))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Fyll i en giltig URL." in field_block(html, "online_url")
+    assert Meeting.objects.exists() is False
+
+
+def test_meeting_create_with_http_link_is_accepted(as_convener, open_network):
+    link = "http://teams.example/mote/123"
+
+    response = as_convener.post(_meeting_create_url(open_network), _meeting_data(online_url=link))
+
+    assert response.status_code == 302
+    assert Meeting.objects.get(network=open_network).online_url == link
+
+
 def test_meeting_agenda_with_script_is_escaped(as_convener, open_network):
     data = _meeting_data(title=f"Träff {SCRIPT}", agenda=f"{SCRIPT}\n\n<iframe src=x></iframe>")
 
@@ -446,6 +481,55 @@ def test_unknown_answer_shows_error(client, member, open_meeting):
     assert MeetingResponse.objects.exists() is False
 
 
+def _ended_meeting(network) -> Meeting:
+    return MeetingFactory(
+        network=network,
+        title="Vårträffen",
+        starts_at=timezone.now() - timedelta(days=1, hours=2),
+        ends_at=timezone.now() - timedelta(days=1),
+    )
+
+
+def test_answer_to_ended_meeting_is_refused(client, member, open_network):
+    meeting = _ended_meeting(open_network)
+    client.force_login(member)
+
+    response = client.post(
+        reverse("networks:meeting_respond", args=[open_network.slug, meeting.pk]),
+        {"answer": "yes"},
+        follow=True,
+    )
+
+    message = "The meeting is over, so it no longer takes answers."
+    assert response.status_code == 200
+    assert in_swedish(message, escape_html=True) in response.content.decode()
+    assert MeetingResponse.objects.exists() is False
+
+
+def test_ended_meeting_page_has_no_answer_form(client, member, open_network):
+    meeting = _ended_meeting(open_network)
+    client.force_login(member)
+
+    html = client.get(meeting.get_absolute_url()).content.decode()
+
+    respond_url = reverse("networks:meeting_respond", args=[open_network.slug, meeting.pk])
+    assert f'action="{respond_url}"' not in html
+    assert in_swedish("Answers before the meeting") in html
+    assert in_swedish("Are you coming?") not in html
+
+
+def test_upcoming_meeting_page_has_answer_form(client, member, open_meeting):
+    client.force_login(member)
+
+    html = client.get(open_meeting.get_absolute_url()).content.decode()
+
+    respond_url = reverse(
+        "networks:meeting_respond", args=[open_meeting.network.slug, open_meeting.pk]
+    )
+    assert f'action="{respond_url}"' in html
+    assert in_swedish("Are you coming?") in html
+
+
 def test_minutes_approve_by_post_locks_minutes(as_convener, open_network):
     meeting = MeetingFactory(network=open_network, minutes="Beslut.")
 
@@ -487,6 +571,55 @@ def test_addendum_with_script_is_escaped(as_convener, convener, open_network):
     html = response.content.decode()
     assert meeting.addenda.get().text == f"Rättelse {SCRIPT}"
     assert _user_script_tags(html) == []
+
+
+TOO_LONG_ADDENDUM = "Säkerställ att detta värde har som mest 10000 tecken (den har 10001)."
+
+
+@pytest.fixture
+def approved_meeting(convener, open_network) -> Meeting:
+    from genbo.networks import services
+
+    meeting = MeetingFactory(network=open_network, minutes="Beslut.")
+    return services.minutes_approve(meeting=meeting, by=convener)
+
+
+def _post_addendum(client, meeting, text: str):
+    return client.post(
+        reverse("networks:minutes_addendum", args=[meeting.network.slug, meeting.pk]),
+        {"text": text},
+    )
+
+
+def test_blank_addendum_shows_error_at_field(as_convener, approved_meeting):
+    response = _post_addendum(as_convener, approved_meeting, "   \n\t  ")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert REQUIRED in field_block(html, "text")
+    assert approved_meeting.title in html
+    assert approved_meeting.addenda.exists() is False
+
+
+def test_overlong_addendum_shows_error_and_keeps_text(as_convener, approved_meeting):
+    text = "Rättelse: " + "x" * 9991
+    assert len(text) == 10001
+
+    response = _post_addendum(as_convener, approved_meeting, text)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert TOO_LONG_ADDENDUM in field_block(html, "text")
+    assert text in field_block(html, "text")
+    assert approved_meeting.addenda.exists() is False
+
+
+def test_addendum_at_limit_is_added(as_convener, approved_meeting):
+    response = _post_addendum(as_convener, approved_meeting, "x" * 10000)
+
+    assert response.status_code == 302
+    assert response.url == approved_meeting.get_absolute_url()
+    assert len(approved_meeting.addenda.get().text) == 10000
 
 
 def test_add_member_with_unknown_address_is_rejected(as_convener, open_network):
@@ -628,6 +761,69 @@ def test_directory_htmx_request_gets_results_only(as_employee, open_network):
     assert open_network.name in html
 
 
+@pytest.mark.parametrize(
+    "query", ["?municipality=oslo&q=HR", "?access=hemlig&q=HR", "?municipality=&access=x&q=HR"]
+)
+def test_directory_invalid_filter_keeps_other_filters(
+    as_employee, open_network, closed_network, query
+):
+    html = _directory(as_employee, query)
+
+    assert open_network.name in html
+    assert closed_network.name not in html
+
+
+def test_directory_competence_matches_part_of_label(as_employee, open_network, closed_network):
+    open_network.competences.add(CompetenceFactory(label="E-arkiv"))
+    closed_network.competences.add(CompetenceFactory(label="Upphandling"))
+
+    html = _directory(as_employee, "?competence=arkiv")
+
+    assert open_network.name in html
+    assert closed_network.name not in html
+
+
+def _result_status_tags(html: str) -> list[dict]:
+    return [attrs for tag, attrs in start_tags(html) if attrs.get("id") == "result-status"]
+
+
+def test_directory_htmx_history_restore_gets_whole_page(as_employee, open_network):
+    html = _directory(
+        as_employee,
+        "?q=HR",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+    )
+
+    assert "<html" in html
+    assert open_network.name in html
+    assert len(_result_status_tags(html)) == 1
+    assert "hx-swap-oob" not in _result_status_tags(html)[0]
+
+
+def test_directory_htmx_partial_updates_result_status(as_employee, open_network):
+    html = _directory(as_employee, "?q=HR", HTTP_HX_REQUEST="true")
+
+    status = _result_status_tags(html)
+    assert len(status) == 1
+    assert status[0]["hx-swap-oob"] == "true"
+    assert status[0]["aria-live"] == "polite"
+
+
+def test_directory_full_page_has_one_result_status(as_employee, open_network):
+    html = _directory(as_employee, "?q=HR")
+
+    assert len(_result_status_tags(html)) == 1
+
+
+@pytest.mark.parametrize("headers", [{}, {"HTTP_HX_REQUEST": "true"}])
+def test_directory_varies_on_hx_request(as_employee, headers):
+    response = as_employee.get(reverse("networks:directory"), **headers)
+
+    vary = [name.strip().lower() for name in response["Vary"].split(",")]
+    assert "hx-request" in vary
+
+
 def test_directory_paginates(as_employee):
     for number in range(25):
         NetworkFactory(name=f"Nätverk {number:02}")
@@ -655,3 +851,102 @@ def test_last_convener_leaving_sees_error(as_convener, convener, open_network):
     assert response.status_code == 200
     assert in_swedish(message, escape_html=True) in response.content.decode()
     assert open_network.memberships.filter(user=convener).exists()
+
+
+# Meeting lists and the start page
+
+
+def test_cancelled_meeting_stays_on_network_page(client, convener, member, open_meeting):
+    from genbo.networks import services
+
+    services.meeting_cancel(meeting=open_meeting, by=convener)
+    client.force_login(member)
+
+    html = client.get(open_meeting.network.get_absolute_url()).content.decode()
+
+    assert open_meeting.title in html
+    assert f'<span class="badge badge--cancelled">{in_swedish("Cancelled")}</span>' in html
+    assert in_swedish("Cancelled") == "Inställd"
+
+
+def test_cancelled_meeting_stays_on_start_page(client, convener, member, open_meeting):
+    from genbo.networks import services
+
+    services.meeting_cancel(meeting=open_meeting, by=convener)
+    client.force_login(member)
+
+    html = client.get(reverse("core:home")).content.decode()
+
+    assert open_meeting.title in html
+    assert f'<span class="badge badge--cancelled">{in_swedish("Cancelled")}</span>' in html
+
+
+def _meetings_url(network) -> str:
+    return reverse("networks:meetings", args=[network.slug])
+
+
+def test_meeting_list_pages_through_older_meetings(client, member, closed_network):
+    # Meeting 00 is the newest, one day ago, and meeting 29 the oldest, 30 days ago.
+    for number in range(30):
+        starts_at = timezone.now() - timedelta(days=number + 1)
+        MeetingFactory(
+            network=closed_network,
+            title=f"Träff {number:02}",
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=2),
+        )
+    client.force_login(member)
+
+    first = client.get(_meetings_url(closed_network))
+    second = client.get(_meetings_url(closed_network), {"page": 2})
+
+    first_html = first.content.decode()
+    second_html = second.content.decode()
+    assert first.status_code == 200
+    assert second.status_code == 200
+    assert ">Träff 00</a>" in first_html
+    assert ">Träff 24</a>" in first_html
+    assert ">Träff 25</a>" not in first_html
+    assert ">Träff 25</a>" in second_html
+    assert ">Träff 29</a>" in second_html
+    assert ">Träff 00</a>" not in second_html
+
+
+def test_meeting_list_is_linked_from_network_page(client, member, open_network):
+    client.force_login(member)
+
+    html = client.get(open_network.get_absolute_url()).content.decode()
+
+    assert f'href="{_meetings_url(open_network)}"' in html
+
+
+def test_closed_meeting_list_404_for_non_member(as_employee, closed_network, closed_meeting):
+    response = as_employee.get(_meetings_url(closed_network))
+
+    assert response.status_code == 404
+
+
+def test_start_page_shows_join_request_to_convener(client, convener, employee, closed_network):
+    closed_network.memberships.create(user=employee, status=Membership.Status.PENDING)
+    client.force_login(convener)
+
+    html = client.get(reverse("core:home")).content.decode()
+
+    message = in_swedish(
+        "%(person)s wants to join %(network)s.",
+        person=employee.get_full_name(),
+        network=closed_network.name,
+    )
+    assert message == "Elin Eriksson vill gå med i Bollplank Förändringsledning."
+    assert message in html
+    assert f'href="{reverse("networks:members", args=[closed_network.slug])}"' in html
+
+
+def test_start_page_hides_join_request_from_member(client, member, employee, closed_network):
+    closed_network.memberships.create(user=employee, status=Membership.Status.PENDING)
+    client.force_login(member)
+
+    html = client.get(reverse("core:home")).content.decode()
+
+    assert employee.get_full_name() not in html
+    assert in_swedish("Requests waiting for your answer") not in html

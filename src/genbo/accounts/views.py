@@ -33,18 +33,17 @@ def _failure_key(email: str) -> str:
     return "genbo:sign-in-failures:" + hashlib.sha256(email.encode()).hexdigest()
 
 
-class SignInForm(AuthenticationForm):
-    error_messages = {
-        "throttled": gettext_lazy(
-            "Too many failed sign-ins for this address. Wait 15 minutes and try again."
-        ),
-        "invalid_login": gettext_lazy(
-            "The e-mail address or the password is wrong. Check both and try again."
-        ),
-        "inactive": gettext_lazy(
-            "This account is deactivated. Contact the Familjen Helsingborg secretariat."
-        ),
-    }
+THROTTLED_MESSAGE = gettext_lazy(
+    "Too many failed sign-ins for this address. Wait 15 minutes and try again."
+)
+
+
+class SignInLockMixin:
+    """Lock an address after SIGN_IN_FAILURE_LIMIT failed sign-ins.
+
+    The portal's and the admin's sign-in forms both use it and share one failure count
+    per address, so the admin sign-in cannot bypass the lock.
+    """
 
     def clean_username(self) -> str:
         # Accounts store their e-mail address in lower case.
@@ -53,7 +52,7 @@ class SignInForm(AuthenticationForm):
     def clean(self):
         key = _failure_key(self.cleaned_data.get("username", ""))
         if cache.get(key, 0) >= SIGN_IN_FAILURE_LIMIT:
-            raise ValidationError(self.error_messages["throttled"], code="throttled")
+            raise ValidationError(THROTTLED_MESSAGE, code="throttled")
         try:
             cleaned = super().clean()
         except ValidationError:
@@ -68,6 +67,17 @@ class SignInForm(AuthenticationForm):
         cache.delete(key)
         return cleaned
 
+
+class SignInForm(SignInLockMixin, AuthenticationForm):
+    error_messages = {
+        "invalid_login": gettext_lazy(
+            "The e-mail address or the password is wrong. Check both and try again."
+        ),
+        "inactive": gettext_lazy(
+            "This account is deactivated. Contact the Familjen Helsingborg secretariat."
+        ),
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("E-mail address")
@@ -75,9 +85,8 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].widget.attrs["autocomplete"] = "username"
 
 
-class AdminSignInForm(AdminAuthenticationForm):
-    def clean_username(self) -> str:
-        return self.cleaned_data["username"].strip().lower()
+class AdminSignInForm(SignInLockMixin, AdminAuthenticationForm):
+    pass
 
 
 class SignInView(auth_views.LoginView):
