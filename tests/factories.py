@@ -74,3 +74,40 @@ def add_member(
     network: Network, user: User, *, role: str = "member", status: str = "active"
 ) -> Membership:
     return Membership.objects.create(network=network, user=user, role=role, status=status)
+
+
+def forum_topic(slug: str = "hr"):
+    """Return a topic that the data migration created."""
+    from genbo.forum.models import Topic
+
+    return Topic.objects.get(slug=slug)
+
+
+class ThreadFactory(factory.django.DjangoModelFactory):
+    """A thread with its question post, written by `author`."""
+
+    class Meta:
+        model = "forum.Thread"
+        skip_postgeneration_save = True
+
+    topic = factory.LazyFunction(forum_topic)
+    title = factory.Sequence(lambda n: f"Hur gör ni med fråga {n}?")
+    author = factory.SubFactory(UserFactory)
+    network = None
+
+    @factory.post_generation
+    def question(obj, create, extracted, **kwargs):
+        if create:
+            PostFactory(
+                thread=obj, author=obj.author, is_question=True, body=extracted or "Frågan."
+            )
+            obj.follows.get_or_create(user=obj.author)
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "forum.Post"
+
+    thread = factory.SubFactory(ThreadFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"Svar nummer {n}.")

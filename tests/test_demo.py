@@ -295,3 +295,32 @@ def test_seed_is_deterministic_for_a_seed(tmp_path: Path):
     assert seed_demo(out=lambda line: None, taxonomy_file=missing, seed=7)
     second = list(User.objects.order_by("email").values_list("email", "title", "presentation"))
     assert first == second
+
+
+def test_seed_creates_forum_threads(seeded):
+    from genbo.forum.models import Post, Thread
+
+    threads = Thread.objects.all()
+    assert 90 <= threads.count() <= 110
+    assert threads.filter(accepted_post__isnull=False).count() >= 10
+    assert threads.filter(network__access=Network.Access.CLOSED).count() >= 2
+    assert set(threads.values_list("topic__slug", flat=True)) == {
+        "hr",
+        "ekonomi",
+        "kommunikation",
+        "it",
+        "upphandling",
+        "digitalisering",
+    }
+    for thread in threads.filter(accepted_post__isnull=False).select_related("accepted_post"):
+        assert thread.accepted_post.thread_id == thread.pk
+        assert not thread.accepted_post.is_question
+    assert Post.objects.filter(is_question=True).count() == threads.count()
+
+
+def test_demo_employee_has_unread_notifications(seeded):
+    from genbo.notifications.models import Notification
+
+    employee = User.objects.get(email=sign_in_email("employee"))
+
+    assert Notification.objects.visible_to(employee).unread().count() >= 3

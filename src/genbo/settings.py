@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "genbo.core",
     "genbo.accounts",
     "genbo.networks",
+    "genbo.forum",
+    "genbo.notifications",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "genbo.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -172,6 +175,8 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("GENBO_DEFAULT_FROM_EMAIL", "GENBO <genbo@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address in front of links in e-mails, such as https://genbo.familjenhelsingborg.se.
+GENBO_BASE_URL = env_str("GENBO_BASE_URL", "http://127.0.0.1:8000")
 # Where users report problems, shown on the accessibility statement.
 GENBO_SUPPORT_EMAIL = env_str("GENBO_SUPPORT_EMAIL", "genbo-support@localhost")
 

@@ -18,5 +18,7 @@ urlpatterns = [
     path("", include("genbo.core.urls")),
     path("", include("genbo.accounts.urls")),
     path("networks/", include("genbo.networks.urls")),
+    path("forum/", include("genbo.forum.urls")),
+    path("notifications/", include("genbo.notifications.urls")),
     path("media/<path:path>", media_file, name="media"),
 ]

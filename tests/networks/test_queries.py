@@ -86,23 +86,27 @@ def _measure(client, page: str, size: str) -> int:
         "network": network.get_absolute_url(),
         "home": reverse("core:home"),
         "meeting": network.meetings.order_by("-starts_at").first().get_absolute_url(),
+        "meetings": reverse("networks:meetings", args=[network.slug]),
     }[page]
     return _count_queries(client, url)
 
 
-# Queries per page, the same at every size. Each starts with two for the signed-in
-# visitor: the session and the user.
-# directory (6): + networks count for the paginator, the municipalities of the filter
+# Queries per page, the same at every size. Each starts with three for the signed-in
+# visitor: the session, the user, and the unread notification count that the header's
+# "Notifications" link shows.
+# directory (7): + networks count for the paginator, the municipalities of the filter
 #   form, the page of networks (member count, own membership and next meeting are
 #   subqueries), and their conveners (one prefetch).
-# network page as member (10): + the network with the same annotations, its conveners,
+# network page as member (12): + the network with the same annotations, its conveners,
 #   competences and municipalities (three prefetches), members count and members page,
-#   upcoming meetings, past meetings.
-# start page (7): + requests waiting for the user as convener, my networks, my upcoming
+#   upcoming meetings, past meetings, the latest discussions of the network.
+# start page (8): + requests waiting for the user as convener, my networks, my upcoming
 #   meetings, new networks, their conveners.
-# meeting page (10): + the network as on its page (four queries), the meeting, its
+# meeting page (11): + the network as on its page (four queries), the meeting, its
 #   addenda and their authors (two prefetches), the answers with the people who gave them.
-EXPECTED_QUERIES = {"directory": 6, "network": 10, "home": 7, "meeting": 10}
+# meetings list (9): + the network as on its page (four queries), the meetings count for
+#   the paginator and the page of meetings.
+EXPECTED_QUERIES = {"directory": 7, "network": 12, "home": 8, "meeting": 11, "meetings": 9}
 
 
 @pytest.mark.parametrize("page", sorted(EXPECTED_QUERIES))
@@ -118,3 +122,28 @@ def test_page_query_count_does_not_grow(client, page):
     large = _measure(client, page, "large")
 
     assert small == large
+
+
+def _measure_start_page_of_convener(client, *, networks: int, requests: int) -> int:
+    """Return the start page's query count for a convener of `networks` closed networks.
+
+    Each of the networks has `requests` pending requests to join.
+    """
+    convener = UserFactory()
+    for _network in range(networks):
+        network = NetworkFactory(access="closed")
+        add_member(network, convener, role=Membership.Role.CONVENER)
+        for _request in range(requests):
+            add_member(network, UserFactory(), status=Membership.Status.PENDING)
+    client.force_login(convener)
+    return _count_queries(client, reverse("core:home"))
+
+
+def test_start_page_query_count_with_join_requests(client):
+    # The requests are listed with their people and networks, joined into one query.
+    small = _measure_start_page_of_convener(client, networks=1, requests=1)
+    client.logout()
+    large = _measure_start_page_of_convener(client, networks=4, requests=3)
+
+    assert small == EXPECTED_QUERIES["home"]
+    assert large == EXPECTED_QUERIES["home"]

@@ -1,4 +1,4 @@
-"""Swedish demo data: organisation units, employees, networks, meetings and minutes.
+"""Swedish demo data: organisation units, employees, networks, meetings, minutes and forum.
 
 `seed_demo` fills a migrated database once, and `genbo demo` and `genbo seed` call it. All
 choices come from the tables below and one `random.Random(seed)`, so a seed always gives
@@ -41,6 +41,10 @@ from genbo.demo.content import (
     EMPLOYEES_PER_MUNICIPALITY,
     EXTRA_LANGUAGES,
     FEMALE_FIRST_NAMES,
+    FORUM_QUESTION_FORMS,
+    FORUM_QUESTION_TEXTS,
+    FORUM_REPLIES,
+    FORUM_SUBJECTS,
     GENERAL_COMPETENCES,
     HELSINGBORG_NAMES,
     LAST_NAMES,
@@ -70,7 +74,9 @@ from genbo.demo.content import (
     DemoPerson,
     NetworkPlan,
 )
+from genbo.forum.models import Post, PostVote, Thread, ThreadFollow, Topic
 from genbo.networks.models import Meeting, MeetingResponse, Membership, MinutesAddendum, Network
+from genbo.notifications.models import Kind, Notification
 
 __all__ = ["DEMO_PASSWORD", "demo_sign_ins", "find_taxonomy_file", "seed_demo"]
 
@@ -104,6 +110,7 @@ def seed_demo(*, out: Output = print, taxonomy_file: Path | None = None, seed: i
         seeder.seed_people()
         seeder.seed_networks()
         seeder.seed_meetings()
+        seeder.seed_forum()
     out(f"Demo data seeded in {time.monotonic() - started:.1f} s.")
     return True
 
@@ -977,3 +984,121 @@ class _Seeder:
                 employee_answered = True
         MeetingResponse.objects.bulk_create(rows, batch_size=1000)
         return len(rows)
+
+    # Forum.
+
+    def seed_forum(self) -> None:
+        """Create about 100 threads in the six topics with replies, answers, thanks and follows.
+
+        About one thread in five belongs to a network, a few of them to closed networks. The
+        demo employee asks three questions whose replies leave unread notifications.
+        """
+        rng = self.rng
+        topics = {topic.slug: topic for topic in Topic.objects.all()}
+        employee = self.demo_people[DEMO_EMPLOYEE]
+        open_networks = [e for e in self.networks if not e.plan.closed]
+        closed_networks = [e for e in self.networks if e.plan.closed]
+        plans: list[tuple[Thread, Post, list[_Person]]] = []
+
+        for slug, subjects in FORUM_SUBJECTS.items():
+            for index, subject in enumerate(subjects):
+                entry = None
+                if index in (3, 11) and slug in ("hr", "digitalisering"):
+                    entry = rng.choice(closed_networks)
+                elif rng.random() < 0.18:
+                    entry = rng.choice(open_networks)
+                people = entry.conveners + entry.members if entry else self.people
+                asker = rng.choice(people)
+                if entry is None and slug == "kommunikation" and index < 3:
+                    asker = employee
+                created_at = self.now - timedelta(days=rng.randint(1, 150), hours=rng.randint(0, 9))
+                form = FORUM_QUESTION_FORMS[(index + len(slug)) % len(FORUM_QUESTION_FORMS)]
+                thread = Thread(
+                    topic=topics[slug],
+                    network=entry.network if entry else None,
+                    title=form.format(subject=subject),
+                    author=asker.user,
+                    created_at=created_at,
+                    last_activity_at=created_at,
+                )
+                text = rng.choice(FORUM_QUESTION_TEXTS).format(
+                    unit=_lower_first(asker.user.unit.name) if asker.user.unit else "enheten",
+                    municipality=asker.municipality.name,
+                    subject=subject,
+                )
+                question = Post(
+                    author=asker.user, body=text, is_question=True, created_at=created_at
+                )
+                plans.append((thread, question, people))
+
+        Thread.objects.bulk_create([thread for thread, _question, _people in plans])
+        posts: list[Post] = []
+        replies_of: dict[int, list[Post]] = {}
+        for thread, question, people in plans:
+            question.thread = thread
+            posts.append(question)
+            count = rng.randint(2, 5) if thread.author_id == employee.user.pk else rng.randint(0, 8)
+            moment = thread.created_at
+            replies = []
+            for _number in range(count):
+                # Nobody replies to the question or to the reply just above as themselves.
+                earlier = {thread.author_id, replies[-1].author_id if replies else None}
+                writer = rng.choice([p for p in people if p.user.pk not in earlier] or people)
+                moment = min(self.now, moment + timedelta(hours=rng.randint(1, 40)))
+                name = replies[-1].author.get_full_name() if replies else writer.user.first_name
+                body = rng.choice(FORUM_REPLIES).format(
+                    municipality=writer.municipality.name,
+                    unit=_lower_first(writer.user.unit.name) if writer.user.unit else "enheten",
+                    name=name,
+                )
+                replies.append(
+                    Post(thread=thread, author=writer.user, body=body, created_at=moment)
+                )
+            thread.reply_count = count
+            thread.last_activity_at = moment
+            replies_of[id(thread)] = replies
+            posts.extend(replies)
+        Post.objects.bulk_create(posts, batch_size=500)
+
+        follows, votes, notifications = [], [], []
+        solved = 0
+        for thread, _question, people in plans:
+            replies = replies_of[id(thread)]
+            followers = {thread.author_id} | {reply.author_id for reply in replies}
+            follows += [ThreadFollow(thread=thread, user_id=user_id) for user_id in followers]
+            if replies and rng.random() < 0.4:
+                thread.accepted_post = rng.choice(replies)
+                solved += 1
+            for reply in replies:
+                voters = rng.sample(people, min(len(people), rng.randint(0, 4)))
+                voters = [p for p in voters if p.user.pk != reply.author_id]
+                votes += [PostVote(post=reply, user=p.user) for p in voters]
+                reply.vote_count = len(voters)
+            if thread.author_id == employee.user.pk:
+                notifications += [
+                    Notification(
+                        recipient=employee.user,
+                        kind=Kind.REPLY,
+                        actor=reply.author,
+                        thread=thread,
+                        post=reply,
+                        created_at=reply.created_at,
+                    )
+                    for reply in replies
+                    if reply.author_id != employee.user.pk
+                ]
+        Thread.objects.bulk_update(
+            [thread for thread, _question, _people in plans],
+            ["reply_count", "last_activity_at", "accepted_post"],
+            batch_size=500,
+        )
+        Post.objects.bulk_update(
+            [post for post in posts if post.vote_count], ["vote_count"], batch_size=500
+        )
+        ThreadFollow.objects.bulk_create(follows, batch_size=1000)
+        PostVote.objects.bulk_create(votes, batch_size=1000)
+        Notification.objects.bulk_create(notifications)
+        self.out(
+            f"Forum: {len(plans)} threads ({solved} solved) with {len(posts) - len(plans)} "
+            f"replies, {len(votes)} thanks and {len(notifications)} notifications."
+        )

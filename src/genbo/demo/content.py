@@ -1148,3 +1148,106 @@ PRESENTATION_TEMPLATES = [
 ]
 # Competence labels that keep their capital letter inside a sentence.
 PROPER_LABELS = {"Agenda 2030", "Excel"}
+
+# Forum: per topic slug, the subjects that employees ask about. Each thread combines a
+# subject with a question form and an opening text, so that titles do not repeat.
+FORUM_SUBJECTS = {
+    "hr": [
+        "lönerevision för timanställda", "friskvårdsbidraget", "upprepad korttidsfrånvaro",
+        "introduktion av nya chefer", "distansarbete i riktlinjerna", "semesterväxling",
+        "heltid som norm i schemaläggningen", "exitsamtal", "kompetensbaserad rekrytering",
+        "medarbetarenkäten", "lönekartläggningen", "bisysslor", "rehabiliteringsutredningar",
+        "sommarvikarier", "referenstagning", "arbetsmiljöutbildning för chefer",
+        "tjänstledighet för studier",
+    ],
+    "ekonomi": [
+        "internränta på investeringar", "attestordningen", "delårsbokslutet",
+        "momsredovisning av kommunala bolag", "budgetuppföljning per månad",
+        "periodisering av statsbidrag", "leasing av fordon", "kalkylränta i investeringskalkyler",
+        "avskrivningstider för IT-utrustning", "internfakturering", "representation och moms",
+        "e-fakturor från små leverantörer", "resultatutjämningsreserven", "kassaflödesanalysen",
+        "komponentavskrivning", "budgetdialoger med förvaltningarna",
+    ],
+    "kommunikation": [
+        "klarspråk i myndighetsbeslut", "kriskommunikation vid vattenläckor",
+        "kommunens Instagramkonto", "tillgängliga pdf:er", "intranätets startsida",
+        "nyhetsbrev till medarbetare", "grafisk profil för nätverk", "filmtextning",
+        "bildrättigheter", "kommunikationsplaner för projekt", "lättläst svenska på webben",
+        "pressmeddelanden om detaljplaner", "chatbot på webbplatsen",
+        "mätning av webbplatsbesök utan kakor", "kommunikation om kommunalval",
+        "ordlistor för förvaltningsspråk", "ljudfiler med uppläst text",
+    ],
+    "it": [
+        "lösenordspolicy", "Microsoft 365-licenser", "tvåfaktorsinloggning för politiker",
+        "utbyte av skrivare", "IT-stöd för skolornas Chromebooks", "säkerhetskopior av e-post",
+        "backup i molnet", "mobiltelefoner till hemtjänsten", "Teams-rum i sammanträdessalar",
+        "loggning enligt informationssäkerhetspolicyn", "supportavtal med leverantörer",
+        "gallring av gamla filservrar", "wifi för besökare", "behörighetsstyrning i HR-systemet",
+        "livscykelhantering av datorer", "incidentrapportering",
+    ],
+    "upphandling": [
+        "direktupphandlingsgränsen", "samordnad upphandling mellan kommunerna",
+        "hållbarhetskrav i livsmedelsupphandlingen", "avtalsuppföljning",
+        "upphandling av konsulttjänster", "dynamiska inköpssystem", "sociala hänsyn i avtal",
+        "utvärderingsmodeller med pris och kvalitet", "överprövningar",
+        "ramavtal via Adda", "förhandlat förfarande", "leverantörsträffar före annonsering",
+        "upphandling av tolktjänster", "e-handel och beställarroller",
+        "kontroll av underleverantörer", "avrop från ramavtal med förnyad konkurrensutsättning",
+    ],
+    "digitalisering": [
+        "e-tjänst för ekonomiskt bistånd", "robotisering av fakturahantering",
+        "AI-verktyg för protokoll", "öppna data om lekplatser", "digital signering av avtal",
+        "e-arkiv", "välfärdsteknik i hemtjänsten", "digitala nycklar", "Mina sidor för invånare",
+        "nyttorealisering i projekt", "processkartläggning före digitalisering",
+        "digital kompetens hos chefer", "sensorer i fastigheter", "automatiserade beslut",
+        "chattjänst för bygglov", "digitala möten med vårdnadshavare",
+    ],
+}  # fmt: skip
+
+FORUM_QUESTION_FORMS = [
+    "Hur hanterar ni {subject}?",
+    "Har någon erfarenhet av {subject}?",
+    "Tips om {subject}, någon?",
+    "Hur har ni löst {subject}?",
+    "Riktlinjer för {subject}?",
+    "Vem kan berätta om {subject}?",
+]
+
+FORUM_QUESTION_TEXTS = [
+    "Vi på {unit} i {municipality} ser över {subject} just nu och undrar hur ni andra gör. "
+    "Finns det riktlinjer eller mallar som ni kan dela?",
+    "Hej alla! Jag har fått i uppdrag att ta fram ett förslag om {subject} till ledningsgruppen "
+    "före sommaren. Vad fungerar hos er, och vad skulle ni inte göra om igen?",
+    "Snabb fråga: hur lång tid tog det för er att komma i gång med {subject}? Vi är en liten "
+    "kommun och har inte så många att fördela arbetet på.\n\nTack på förhand!",
+    "Vi har fått frågor från chefer om {subject} och jag vill gärna kunna hänvisa till hur "
+    "andra kommuner i Familjen Helsingborg gör. Har ni något skriftligt stöd?",
+    "Vi funderar på att göra om hela vårt arbetssätt kring {subject}. Är det någon som har "
+    "gjort en sådan förändring nyligen och kan tänka sig att prata en halvtimme på Teams?",
+]
+
+FORUM_REPLIES = [
+    "Vi i {municipality} har en rutin för just det sedan förra året. Jag kan mejla den till "
+    "dig, eller lägga upp den i Idébiblioteket när det finns.",
+    "Vi hade samma fråga i fjol. Det som hjälpte oss mest var att ta fram en kort checklista "
+    "tillsammans med de fackliga organisationerna innan vi gick ut brett.",
+    "Kolla gärna vad SKR har skrivit om det. Deras vägledning räckte långt för oss, men vi "
+    "fick anpassa den till våra egna delegationsordningar.",
+    "Vi gör så här:\n\n1. Förvaltningarna skickar underlag till oss.\n2. Vi stämmer av i "
+    "ledningsgruppen.\n3. Beslutet publiceras på intranätet.\n\nDet tar ungefär en månad.",
+    "Hos oss ligger det på {unit}. Hör av dig till mig så kan jag visa hur vi har gjort, "
+    "jag sitter i {municipality} men är ofta i Helsingborg.",
+    "Bra fråga! Vi är mitt i samma arbete och följer tråden med intresse.",
+    "Vi provade först att lösa det själva, men köpte till slut stöd via ett befintligt "
+    "ramavtal. Det blev både snabbare och billigare än vi trodde.",
+    "Ett tips är att börja smått med en förvaltning och utvärdera efter ett halvår innan "
+    "ni inför det överallt.",
+    "Vi har en mall som juristerna har granskat. Den är inte perfekt men sparar mycket tid.",
+    "Jag tar gärna upp det på nästa nätverksträff så att fler kommuner kan berätta.",
+    "Vi har inget skriftligt, men i praktiken gör vi som {name} beskriver ovan.",
+    "Det beror lite på hur er organisation ser ut. Hos oss i {municipality} är det "
+    "respektive chef som beslutar, med stöd från oss centralt.",
+    "Vi ändrade vår rutin i våras efter en revision. Revisorerna ville ha tydligare "
+    "dokumentation, så det kan vara värt att tänka på från början.",
+    "Tack, det här var precis vad jag behövde!",
+]

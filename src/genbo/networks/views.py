@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from genbo.accounts.services import competences_resolve
+from genbo.forum import selectors as forum_selectors
 from genbo.networks import selectors, services
 from genbo.networks.calendar import meetings_calendar
 from genbo.networks.forms import (
@@ -24,6 +25,7 @@ NETWORKS_PER_PAGE = 20
 MEMBERS_PER_PAGE = 50
 PAST_MEETINGS_SHOWN = 10
 MEETINGS_PER_PAGE = 25
+DISCUSSIONS_SHOWN = 5
 
 
 def _form_errors_from(error: ValidationError, form) -> None:
@@ -113,6 +115,9 @@ def network_detail(request, slug: str):
         meetings = selectors.network_meetings(network, request.user)
         context["upcoming"] = list(meetings.upcoming(include_cancelled=True))
         context["past"] = list(meetings.past()[:PAST_MEETINGS_SHOWN])
+        context["threads"] = list(
+            forum_selectors.thread_list(request.user, network=network)[:DISCUSSIONS_SHOWN]
+        )
     if network.can_manage:
         context["pending_count"] = selectors.pending_requests(network).count()
     return render(request, "networks/network_detail.html", context)

@@ -1,0 +1,37 @@
+from django.contrib import admin
+
+from genbo.forum.models import Post, PostRevision, Thread, Topic
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(Thread)
+class ThreadAdmin(admin.ModelAdmin):
+    list_display = ["title", "topic", "network", "reply_count", "created_at", "locked_at"]
+    list_filter = ["topic"]
+    search_fields = ["title"]
+    list_select_related = ["topic", "network"]
+    raw_id_fields = ["author", "network", "accepted_post"]
+    autocomplete_fields = ["competences"]
+
+
+class PostRevisionInline(admin.TabularInline):
+    model = PostRevision
+    extra = 0
+    readonly_fields = ["body", "edited_at", "edited_by"]
+    can_delete = False
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "author", "created_at", "deleted_at", "hidden_at"]
+    list_select_related = ["author"]
+    raw_id_fields = ["thread", "author", "hidden_by"]
+    readonly_fields = ["vote_count", "mentioned_ids"]
+    inlines = [PostRevisionInline]

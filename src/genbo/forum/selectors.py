@@ -1,0 +1,158 @@
+"""Reads of the forum, each a fixed number of queries whatever the volume."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from genbo.forum.models import Post, PostRevision, PostVote, Thread, ThreadFollow, Topic
+from genbo.networks.models import Membership
+
+POSTS_PER_PAGE = 25
+THREADS_PER_PAGE = 20
+
+
+class ListFilter:
+    ALL = ""
+    UNANSWERED = "unanswered"
+    SOLVED = "solved"
+    MINE = "mine"
+    FOLLOWING = "following"
+
+    values = (UNANSWERED, SOLVED, MINE, FOLLOWING)
+
+
+def thread_list(user, *, topic: Topic | None = None, network=None, show: str = "") -> QuerySet:
+    """Threads `user` may read, newest activity first, narrowed by topic, network and `show`.
+
+    `show` is one of ListFilter: unanswered (no replies), solved, mine (asked by `user`)
+    or following.
+    """
+    threads = Thread.objects.visible_to(user).listed()
+    if topic is not None:
+        threads = threads.filter(topic=topic)
+    if network is not None:
+        threads = threads.filter(network=network)
+    if show == ListFilter.UNANSWERED:
+        threads = threads.filter(reply_count=0)
+    elif show == ListFilter.SOLVED:
+        threads = threads.filter(accepted_post__isnull=False)
+    elif show == ListFilter.MINE:
+        threads = threads.filter(author=user)
+    elif show == ListFilter.FOLLOWING:
+        threads = threads.filter(
+            Exists(ThreadFollow.objects.filter(thread=OuterRef("pk"), user=user))
+        )
+    return threads.select_related("topic", "network", "author", "author__municipality").order_by(
+        "-last_activity_at", "-pk"
+    )
+
+
+def newest_threads(user, *, limit: int = 10) -> QuerySet:
+    return thread_list(user).order_by("-created_at", "-pk")[:limit]
+
+
+def topics_with_activity(user) -> QuerySet:
+    """Every topic with the number of threads `user` may read and their latest activity."""
+    readable = Thread.objects.visible_to(user).listed().filter(topic=OuterRef("pk")).order_by()
+    thread_count = readable.values("topic").annotate(total=Count("pk")).values("total")
+    latest = readable.order_by("-last_activity_at").values("last_activity_at")[:1]
+    return Topic.objects.annotate(
+        thread_count=Coalesce(Subquery(thread_count, output_field=IntegerField()), Value(0)),
+        last_activity_at=Subquery(latest),
+    ).order_by("position", "name")
+
+
+def get_topic(slug: str) -> Topic:
+    try:
+        return Topic.objects.get(slug=slug)
+    except Topic.DoesNotExist:
+        raise Http404 from None
+
+
+def get_thread_for_user(user, pk: int) -> Thread:
+    """Return the thread with the caller's relations to it, or raise 404 if `user` may not read it.
+
+    Annotations: is_following, and is_convener (of the thread's network).
+    """
+    threads = (
+        Thread.objects.visible_to(user)
+        .select_related("topic", "network", "author", "accepted_post", "accepted_post__author")
+        .prefetch_related("competences")
+        .annotate(
+            is_following=Exists(ThreadFollow.objects.filter(thread=OuterRef("pk"), user=user)),
+            is_convener=Exists(
+                Membership.objects.filter(
+                    network=OuterRef("network"),
+                    user=user,
+                    role=Membership.Role.CONVENER,
+                    status=Membership.Status.ACTIVE,
+                )
+            ),
+        )
+    )
+    try:
+        thread = threads.get(pk=pk)
+    except Thread.DoesNotExist:
+        raise Http404 from None
+    thread.can_accept = thread.author_id == user.pk or thread.is_convener
+    return thread
+
+
+def get_post_for_user(user, pk: int) -> Post:
+    """Return a post of a thread that `user` may read, with its thread, or raise 404."""
+    try:
+        return Post.objects.visible_to(user).select_related("thread", "thread__network").get(pk=pk)
+    except Post.DoesNotExist:
+        raise Http404 from None
+
+
+def thread_posts(thread: Thread, user) -> QuerySet:
+    """The posts of `thread` in order, each with its author, `has_voted` and earlier versions."""
+    revisions = PostRevision.objects.select_related("edited_by").order_by("-edited_at", "-pk")
+    return (
+        thread.posts.select_related("author", "author__municipality")
+        .annotate(has_voted=Exists(PostVote.objects.filter(post=OuterRef("pk"), user=user)))
+        .prefetch_related(Prefetch("revisions", queryset=revisions))
+        .order_by("created_at", "pk")
+    )
+
+
+def post_page_number(post: Post) -> int:
+    """Return the page of its thread that shows `post`."""
+    earlier = (
+        Post.objects.filter(thread_id=post.thread_id)
+        .filter(Q(created_at__lt=post.created_at) | Q(created_at=post.created_at, pk__lt=post.pk))
+        .count()
+    )
+    return earlier // POSTS_PER_PAGE + 1
+
+
+def mention_candidates(text: str, *, network=None, limit: int = 8) -> QuerySet:
+    """Active employees whose first or last name, or full name, starts with `text`.
+
+    For a discussion of a closed network only its active members are offered, because
+    others could not read it.
+    """
+    words = text.split()
+    if not words:
+        return get_user_model().objects.none()
+    people = get_user_model().objects.filter(is_active=True)
+    for word in words[:3]:
+        people = people.filter(Q(first_name__istartswith=word) | Q(last_name__istartswith=word))
+    if network is not None and network.is_closed:
+        people = people.filter(
+            memberships__network=network,
+            memberships__status=Membership.Status.ACTIVE,
+        )
+    return people.select_related("municipality").order_by("first_name", "last_name")[:limit]

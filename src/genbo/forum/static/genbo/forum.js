@@ -1,0 +1,16 @@
+/* Put a chosen mention (@[Name](user:ID)) into the post's text field at the cursor. */
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-mention]");
+  if (!button) { return; }
+  var form = button.closest("form");
+  var field = form && form.querySelector("textarea[data-mention-target]");
+  if (!field) { return; }
+  var text = button.getAttribute("data-mention") + " ";
+  var start = field.selectionStart;
+  var end = field.selectionEnd;
+  field.value = field.value.slice(0, start) + text + field.value.slice(end);
+  field.focus();
+  field.selectionStart = field.selectionEnd = start + text.length;
+  var status = form.querySelector("[data-mention-status]");
+  if (status) { status.textContent = button.getAttribute("data-mention-done"); }
+});
