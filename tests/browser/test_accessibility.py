@@ -1,0 +1,123 @@
+"""axe-core (WCAG 2.1 A and AA rules) and layout checks on every page type, phone and desktop."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.conftest import screenshot, sign_in
+
+pytestmark = pytest.mark.browser
+
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+WIDTHS = [360, 1280]
+# WCAG 2.5.5 asks for 44 × 44 CSS pixels; our own buttons and links in lists keep to it.
+MIN_TARGET_PIXELS = 44
+
+
+def _first_link(page, selector: str) -> str:
+    return page.locator(selector).first.get_attribute("href")
+
+
+def _pages_for(role: str, page, portal) -> dict[str, str]:
+    """Return {name: path} of the page types `role` can open in the demo."""
+    paths = {
+        "start": "/",
+        "directory": "/networks/",
+        "directory-filtered": "/networks/?access=closed",
+        "network-open": "/networks/hr-natverket/",
+        "profile-own": "/people/",
+        "profile-edit": "/profile/edit/",
+        "network-new": "/networks/new/",
+        "accessibility": "/accessibility/",
+        "not-found": "/networks/finns-inte/",
+        "forum": "/forum/",
+        "forum-topic": "/forum/topics/hr/",
+        "forum-unanswered": "/forum/?show=unanswered",
+        "thread-new": "/forum/threads/new/",
+        "notifications": "/notifications/",
+        "notification-settings": "/notifications/settings/",
+    }
+    page.goto(portal.url("/forum/"))
+    paths["thread"] = _first_link(page, "main a[href^='/forum/threads/']:not([href$='/new/'])")
+    page.goto(portal.url("/networks/hr-natverket/"))
+    paths["meeting"] = _first_link(page, "#meetings-heading + ul a")
+    page.goto(portal.url("/"))
+    paths["profile-own"] = _first_link(page, "nav a[href^='/people/']")
+    if role == "convener":
+        paths["members-manage"] = "/networks/hr-natverket/members/"
+        paths["network-closed"] = "/networks/bollplank-arbetsrattsliga-fragor/"
+        paths["meeting-new"] = "/networks/hr-natverket/meetings/new/"
+    return paths
+
+
+def _check_axe_ran(results) -> None:
+    # A page where axe found nothing to check would pass silently; make sure it looked.
+    assert results.response["passes"], "axe-core checked no rule on the page"
+
+
+def _violations_report(results) -> str:
+    lines = []
+    for violation in results.response["violations"]:
+        targets = [node["target"] for node in violation["nodes"]][:5]
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} at {targets}")
+    return "\n".join(lines)
+
+
+def _layout_problems(page) -> list[str]:
+    """Return horizontal overflow and too-small touch targets found on the page."""
+    return page.evaluate(
+        """(minimum) => {
+          const problems = [];
+          const width = document.documentElement.clientWidth;
+          if (document.documentElement.scrollWidth > width + 1) {
+            problems.push(`page is ${document.documentElement.scrollWidth}px wide in ${width}px`);
+          }
+          for (const element of document.querySelectorAll('.button, .site-nav a, .pagination a')) {
+            const box = element.getBoundingClientRect();
+            if (box.width > 0 && box.height < minimum) {
+              const label = element.textContent.trim();
+              problems.push(`${element.tagName} "${label}" is ${box.height}px high`);
+            }
+          }
+          return problems;
+        }""",
+        MIN_TARGET_PIXELS,
+    )
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_sign_in_page_has_no_violations(browser, demo_portal, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(demo_portal.url("/accounts/login/"))
+
+    results = Axe().run(page, options=WCAG_21_AA)
+    _check_axe_ran(results)
+    screenshot(page, f"sign-in-{width}")
+    problems = _layout_problems(page)
+    context.close()
+
+    assert results.violations_count == 0, _violations_report(results)
+    assert problems == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("role", ["employee", "convener"])
+def test_signed_in_pages_have_no_violations(browser, demo_portal, role, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    sign_in(page, demo_portal, role)
+    found: dict[str, str] = {}
+
+    for name, path in _pages_for(role, page, demo_portal).items():
+        page.goto(demo_portal.url(path))
+        results = Axe().run(page, options=WCAG_21_AA)
+        _check_axe_ran(results)
+        if results.violations_count:
+            found[name] = _violations_report(results)
+        problems = _layout_problems(page)
+        if problems:
+            found[f"{name} layout"] = "; ".join(problems)
+        screenshot(page, f"{role}-{name}-{width}")
+    context.close()
+
+    assert found == {}
