@@ -175,8 +175,13 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("GENBO_DEFAULT_FROM_EMAIL", "GENBO <genbo@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# The address in front of links in e-mails, such as https://genbo.familjenhelsingborg.se.
-GENBO_BASE_URL = env_str("GENBO_BASE_URL", "http://127.0.0.1:8000")
+# The address in front of links in e-mails, such as https://genbo.example.
+GENBO_BASE_URL = env_str("GENBO_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+if PRODUCTION and not env_str("GENBO_BASE_URL", ""):
+    raise ImproperlyConfigured(
+        "GENBO_BASE_URL must be set when GENBO_PRODUCTION is true, so that links in "
+        "e-mails point at the portal."
+    )
 # Where users report problems, shown on the accessibility statement.
 GENBO_SUPPORT_EMAIL = env_str("GENBO_SUPPORT_EMAIL", "genbo-support@localhost")
 

@@ -45,9 +45,22 @@ def test_complete_production_settings_import(tmp_path):
         GENBO_PRODUCTION="1",
         GENBO_SECRET_KEY=GOOD_SECRET,
         GENBO_EMAIL_HOST="smtp.kommun.example",
+        GENBO_BASE_URL="https://genbo.example",
     )
 
     assert result.returncode == 0, result.stderr
+
+
+def test_production_without_base_url_is_refused(tmp_path):
+    result = _import_settings(
+        tmp_path,
+        GENBO_PRODUCTION="1",
+        GENBO_SECRET_KEY=GOOD_SECRET,
+        GENBO_EMAIL_HOST="smtp.kommun.example",
+    )
+
+    assert result.returncode == 1
+    assert "GENBO_BASE_URL" in _last_line(result)
 
 
 def test_production_with_debug_is_refused(tmp_path):
@@ -95,6 +108,7 @@ def test_secret_key_can_come_from_file(tmp_path):
         GENBO_PRODUCTION="1",
         GENBO_SECRET_KEY_FILE=str(secret_file),
         GENBO_EMAIL_HOST="smtp.kommun.example",
+        GENBO_BASE_URL="https://genbo.example",
     )
 
     assert result.returncode == 0, result.stderr
