@@ -61,6 +61,8 @@ def _serve(host: str, port: int, *, workers: int = 1) -> None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     started = time.monotonic()
+    # Links in the demo's e-mails lead to the port the demo listens on.
+    os.environ.setdefault("GENBO_BASE_URL", f"http://{args.host}:{args.port}")
     compile_messages()
     _setup_django(args.data_dir)
     from django.conf import settings

@@ -3,9 +3,20 @@ from django.contrib import admin
 from genbo.core.models import AuditEvent, Municipality, OrganisationUnit
 
 
+class MemberContentAdminMixin:
+    """Show in the admin only rows that the signed-in staff member may see in the portal.
+
+    The access rule has no exception for the admin: a closed network's content reaches
+    its members only, and secretariat staff are not members by being staff.
+    """
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["name", "concept_id"]
+    list_display = ["name", "concept_id", "requires_manager_approval"]
     prepopulated_fields = {"slug": ["name"]}
 
 

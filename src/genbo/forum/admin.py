@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from genbo.core.admin import MemberContentAdminMixin
 from genbo.forum.models import Post, PostRevision, Thread, Topic
 
 
@@ -12,7 +13,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Thread)
-class ThreadAdmin(admin.ModelAdmin):
+class ThreadAdmin(MemberContentAdminMixin, admin.ModelAdmin):
     list_display = ["title", "topic", "network", "reply_count", "created_at", "locked_at"]
     list_filter = ["topic"]
     search_fields = ["title"]
@@ -29,7 +30,7 @@ class PostRevisionInline(admin.TabularInline):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(MemberContentAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "author", "created_at", "deleted_at", "hidden_at"]
     list_select_related = ["author"]
     raw_id_fields = ["thread", "author", "hidden_by"]

@@ -2,6 +2,7 @@ import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from genbo.accounts.forms import CompetenceField
 from genbo.forum.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Topic
@@ -52,7 +53,7 @@ def new_token_initial() -> dict:
 class TitleField(forms.CharField):
     def __init__(self, **kwargs):
         super().__init__(
-            label=_("Title"),
+            label=pgettext_lazy("thread", "Title"),
             max_length=TITLE_MAX_LENGTH,
             help_text=_("Ask the question in one sentence, for example “How do you plan …?”"),
             error_messages={

@@ -8,21 +8,51 @@ from django.utils.safestring import SafeString
 from genbo.core.markdown import render_markdown
 
 MENTION_PATTERN = re.compile(r"@\[(?P<name>[^\[\]\n]{1,160})\]\(user:(?P<id>[0-9]{1,12})\)")
+# More mentions than this in one post look like a mass mailing and are refused.
+MAX_MENTIONS_PER_POST = 10
+# Quoted lines, fenced code and inline code are what someone else wrote or literal text,
+# so mentions there notify nobody.
+QUOTED_OR_CODE = re.compile(r"^ {0,3}>.*$|^ {0,3}```.*?^ {0,3}```|`[^`\n]*`", re.M | re.S)
 
 
 def mentioned_ids(body: str) -> list[int]:
-    """Return the user ids that `body` mentions, each once, in order of appearance."""
+    """Return the user ids that `body` mentions outside quotes and code, each once, in order."""
     ids: list[int] = []
-    for match in MENTION_PATTERN.finditer(body or ""):
+    for match in MENTION_PATTERN.finditer(QUOTED_OR_CODE.sub("", body or "")):
         user_id = int(match["id"])
         if user_id not in ids:
             ids.append(user_id)
     return ids
 
 
+def _mention_name(user) -> str:
+    return " ".join(user.get_full_name().replace("[", "").replace("]", "").split())
+
+
 def mention_markup(user) -> str:
-    name = " ".join(user.get_full_name().replace("[", "").replace("]", "").split())
-    return f"@[{name}](user:{user.pk})"
+    return f"@[{_mention_name(user)}](user:{user.pk})"
+
+
+def with_real_names(body: str, users) -> str:
+    """Rewrite the mentions of `users` in `body` to show their real names.
+
+    The text between the brackets is typed by the author, so without this a mention
+    could show any text as a link to someone's profile.
+    """
+    names = {user.pk: _mention_name(user) for user in users}
+
+    def replace(match: re.Match) -> str:
+        user_id = int(match["id"])
+        if user_id in names:
+            return f"@[{names[user_id]}](user:{user_id})"
+        return match[0]
+
+    return MENTION_PATTERN.sub(replace, body or "")
+
+
+def without_mentions(body: str) -> str:
+    """Turn every mention in `body` into plain text "@Name", for quoting a post."""
+    return MENTION_PATTERN.sub(lambda match: f"@{match['name']}", body or "")
 
 
 def render_post_body(body: str, linked_ids) -> SafeString:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from genbo.core.audit import audit_record
-from genbo.forum.mentions import mentioned_ids
+from genbo.forum.mentions import MAX_MENTIONS_PER_POST, mentioned_ids, with_real_names
 from genbo.forum.models import (
     Post,
     PostRevision,
@@ -28,24 +28,35 @@ from genbo.notifications.services import notify
 logger = logging.getLogger(__name__)
 
 
+# Characters that take no space: a body of only these looks empty.
+INVISIBLE_CHARACTERS = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
 def _clean_text(*, title: str | None = None, body: str) -> None:
     errors = {}
-    if title is not None and not title.strip():
+    if title is not None and not title.translate(INVISIBLE_CHARACTERS).strip():
         errors["title"] = _("Write a title.")
-    if not body.strip():
+    if not body.translate(INVISIBLE_CHARACTERS).strip():
         errors["body"] = _("Write something in the text field.")
+    elif len(mentioned_ids(body)) > MAX_MENTIONS_PER_POST:
+        errors["body"] = _("You can mention at most %(limit)d colleagues in one post.") % {
+            "limit": MAX_MENTIONS_PER_POST
+        }
     if errors:
         raise ValidationError(errors)
 
 
-def _readable_mentions(thread: Thread, body: str, *, author) -> list[int]:
-    """Return the ids of the people mentioned in `body` who exist and may read `thread`."""
+def _readable_mentions(thread: Thread, body: str, *, author) -> tuple[str, list[int]]:
+    """Return `body` with real names in its mentions, and the ids of the people mentioned.
+
+    Only people who exist and may read `thread` count; other mentions stay plain text.
+    """
     ids = [user_id for user_id in mentioned_ids(body) if user_id != author.pk]
     if not ids:
-        return []
-    readers = users_who_can_read(thread, get_user_model().objects.filter(pk__in=ids))
-    found = set(readers.values_list("pk", flat=True))
-    return [user_id for user_id in ids if user_id in found]
+        return body, []
+    readers = list(users_who_can_read(thread, get_user_model().objects.filter(pk__in=ids)))
+    found = {reader.pk for reader in readers}
+    return with_real_names(body, readers), [user_id for user_id in ids if user_id in found]
 
 
 def _follow(thread: Thread, user) -> None:
@@ -115,7 +126,7 @@ def thread_create(
         idempotency_key=idempotency_key,
     )
     post.full_clean(exclude=["mentioned_ids"])
-    post.mentioned_ids = _readable_mentions(thread, body, author=author)
+    post.body, post.mentioned_ids = _readable_mentions(thread, body, author=author)
     post.save()
     _follow(thread, author)
     if post.mentioned_ids:
@@ -166,7 +177,7 @@ def _post_reply(*, thread: Thread, author, body: str, idempotency_key) -> Post:
         idempotency_key=idempotency_key,
     )
     post.full_clean(exclude=["mentioned_ids"])
-    post.mentioned_ids = _readable_mentions(thread, body, author=author)
+    post.body, post.mentioned_ids = _readable_mentions(thread, body, author=author)
     post.save()
     Thread.objects.filter(pk=thread.pk).update(
         reply_count=F("reply_count") + 1, last_activity_at=now
@@ -197,6 +208,8 @@ def post_edit(*, post: Post, by, body: str, title: str | None = None) -> Post:
         raise PermissionDenied("author")
     if post.is_deleted or post.is_hidden:
         raise ValidationError(_("A deleted or hidden post cannot be edited."))
+    if post.thread.is_locked:
+        raise ValidationError(_("The thread is locked, so its posts cannot be changed."))
     if title is not None:
         title = " ".join(title.split())
     _clean_text(title=title if post.is_question else None, body=body)
@@ -213,7 +226,7 @@ def post_edit(*, post: Post, by, body: str, title: str | None = None) -> Post:
         post.body = body
         post.full_clean(exclude=["mentioned_ids"])
         old_mentions = set(post.mentioned_ids)
-        post.mentioned_ids = _readable_mentions(thread, body, author=by)
+        post.body, post.mentioned_ids = _readable_mentions(thread, body, author=by)
         post.edited_at = timezone.now()
         post.save(update_fields=["body", "mentioned_ids", "edited_at"])
         new_mentions = [pk for pk in post.mentioned_ids if pk not in old_mentions]

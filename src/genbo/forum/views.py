@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from genbo.accounts.services import competences_resolve
 from genbo.forum import selectors, services
 from genbo.forum.forms import PostEditForm, ReplyForm, ThreadForm, new_token_initial
-from genbo.forum.mentions import mention_markup
+from genbo.forum.mentions import mention_markup, without_mentions
 from genbo.forum.models import Post
 from genbo.forum.selectors import POSTS_PER_PAGE, THREADS_PER_PAGE, ListFilter
 from genbo.networks.models import Network
@@ -163,7 +163,8 @@ def _quote(user, thread, post_id: int) -> str:
     if post is None:
         return ""
     name = post.author.get_full_name() if post.author else _("A former employee")
-    quoted = "\n".join(f"> {line}" for line in post.body.strip().splitlines())
+    # A quote repeats no mentions, so quoting a post notifies nobody again.
+    quoted = "\n".join(f"> {line}" for line in without_mentions(post.body).strip().splitlines())
     heading = _("%(name)s wrote:") % {"name": name}
     return f"> **[{heading}]({post.get_absolute_url()})**\n>\n{quoted}\n\n"
 
@@ -297,7 +298,7 @@ def thread_follow(request, pk: int):
 @require_GET
 def mention_suggest(request):
     """Return buttons that insert a mention of each employee whose name starts with `q`."""
-    text = request.GET.get("q", "")[:100]
+    text = request.GET.get("mention_q", request.GET.get("q", ""))[:100].replace("\x00", "")
     network = None
     thread_id = request.GET.get("thread", "")
     if thread_id.isdigit():

@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.db import models
 
+from genbo.core.admin import MemberContentAdminMixin
 from genbo.networks.models import Meeting, Membership, Network
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(MemberContentAdminMixin, admin.TabularInline):
     model = Membership
     extra = 0
     raw_id_fields = ["user"]
@@ -21,9 +23,10 @@ class NetworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(MemberContentAdminMixin, admin.ModelAdmin):
     list_display = ["title", "network", "starts_at", "cancelled_at"]
     list_filter = ["network"]
     search_fields = ["title"]
     list_select_related = ["network"]
     readonly_fields = ["uid", "sequence", "minutes_approved_at", "minutes_approved_by"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

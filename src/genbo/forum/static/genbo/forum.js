@@ -14,3 +14,10 @@ document.addEventListener("click", function (event) {
   var status = form.querySelector("[data-mention-status]");
   if (status) { status.textContent = button.getAttribute("data-mention-done"); }
 });
+
+/* Enter in the mention search looks people up; it must not send the half-written post. */
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Enter" || !event.target.matches("#mention-q")) { return; }
+  event.preventDefault();
+  if (window.htmx) { window.htmx.trigger(event.target, "search"); }
+});
