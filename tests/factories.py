@@ -111,3 +111,53 @@ class PostFactory(factory.django.DjangoModelFactory):
     thread = factory.SubFactory(ThreadFactory)
     author = factory.SubFactory(UserFactory)
     body = factory.Sequence(lambda n: f"Svar nummer {n}.")
+
+
+class LibraryItemFactory(factory.django.DjangoModelFactory):
+    """An Idébiblioteket tip; pass kind= for another kind. Files go through the services."""
+
+    class Meta:
+        model = "library.Item"
+
+    kind = "tip"
+    title = factory.Sequence(lambda n: f"Tips nummer {n}")
+    description = "Så här gjorde vi."
+    author = factory.SubFactory(UserFactory)
+    municipality = factory.SubFactory(MunicipalityFactory)
+    network = None
+
+
+class ExpertOfferFactory(factory.django.DjangoModelFactory):
+    """An active expert offer of lectures and advice, online; pass competences=[...]."""
+
+    class Meta:
+        model = "experts.ExpertOffer"
+        skip_postgeneration_save = True
+
+    expert = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Expertstöd {n}")
+    description = "Jag hjälper till med frågor inom mitt område."
+    formats = factory.LazyFunction(lambda: ["lecture", "advice"])
+    online = True
+    is_active = True
+
+    @factory.post_generation
+    def competences(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.competences.set(extracted)
+
+
+class BorrowRequestFactory(factory.django.DjangoModelFactory):
+    """A request in the state `state`, stored directly without the services."""
+
+    class Meta:
+        model = "experts.BorrowRequest"
+
+    offer = factory.SubFactory(ExpertOfferFactory)
+    requester = factory.SubFactory(UserFactory)
+    purpose = "Vi behöver en föreläsning för vår arbetsgrupp."
+    format = "lecture"
+    proposed_start = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+    proposed_end = factory.LazyAttribute(lambda o: o.proposed_start + timedelta(hours=2))
+    expected_hours = 4
+    requesting_unit_text = "Enheten för utveckling"

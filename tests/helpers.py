@@ -4,17 +4,33 @@ import io
 import re
 from html.parser import HTMLParser
 
+import polib
 from django.conf import settings
 from django.utils import translation
 from django.utils.html import escape
 from PIL import Image
 
 LOGIN_PATH = "/accounts/login/"
+PO_FILE = settings.LOCALE_PATHS[0] / "sv" / "LC_MESSAGES" / "django.po"
 
 
 def is_login_redirect(response) -> bool:
     """Tell whether `response` sends the browser to the sign-in page."""
     return response.status_code == 302 and response.url.startswith(LOGIN_PATH)
+
+
+def in_swedish_start(msgid_start: str, *, escape_html: bool = False) -> str:
+    """Return the Swedish text, up to its first placeholder, of one msgid's translation.
+
+    For tables of cases that name a message by its beginning: exactly one msgid of the
+    catalogue must start with `msgid_start`.
+    """
+    catalogue = polib.pofile(str(PO_FILE))
+    matches = [entry for entry in catalogue if entry.msgid.startswith(msgid_start)]
+    assert len(matches) == 1, f"{len(matches)} msgids start with {msgid_start!r}"
+    text = matches[0].msgstr or matches[0].msgid
+    start = text.split("%(")[0]
+    return escape(start) if escape_html else start
 
 
 def in_swedish(message: str, *, escape_html: bool = False, **params) -> str:

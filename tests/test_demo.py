@@ -324,3 +324,35 @@ def test_demo_employee_has_unread_notifications(seeded):
     employee = User.objects.get(email=sign_in_email("employee"))
 
     assert Notification.objects.visible_to(employee).unread().count() >= 3
+
+
+def test_seed_library_items_of_every_kind(seeded):
+    from django.core.files.storage import default_storage
+
+    from genbo.library.models import FileVersion, Item
+
+    kinds = dict(Item.objects.values_list("kind").annotate(count=Count("id")))
+    assert 50 <= Item.objects.count() <= 70
+    assert set(kinds) == {"file", "link", "tip", "project"}
+    assert Item.objects.filter(network__access="closed").exists()
+    versions = list(FileVersion.objects.all())
+    assert any(version.number == 2 for version in versions)
+    for version in versions:
+        with default_storage.open(version.storage_name) as stored:
+            assert len(stored.read()) == version.size
+
+
+def test_seed_expert_offers_and_requests_in_every_state(seeded):
+    from genbo.experts.models import BorrowRequest, ExpertOffer, State
+
+    states = set(BorrowRequest.objects.values_list("state", flat=True))
+    assert 55 <= ExpertOffer.objects.count() <= 65
+    assert states == set(State.values)
+    employee = User.objects.get(email=sign_in_email("employee"))
+    convener = User.objects.get(email=sign_in_email("convener"))
+    assert BorrowRequest.objects.filter(
+        requester=employee, state__in=[State.REQUESTED, State.TIME_PROPOSED]
+    ).exists()
+    assert BorrowRequest.objects.filter(offer__expert=convener, state=State.REQUESTED).exists()
+    assert User.objects.filter(manager__isnull=False).count() > 100
+    assert Competence.objects.exclude(synonyms=[]).exists()

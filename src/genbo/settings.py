@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "genbo.networks",
     "genbo.forum",
     "genbo.notifications",
+    "genbo.library",
+    "genbo.experts",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +161,31 @@ GENBO_PHOTO_MAX_BYTES = env_int("GENBO_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 GENBO_PHOTO_SIZE_PIXELS = 400
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Idébiblioteket and meeting attachments: the largest file accepted, in bytes. An upload
+# is stopped as soon as it passes the limit.
+GENBO_UPLOAD_MAX_BYTES = env_int("GENBO_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+# When set (such as "/protected-media/"), downloads answer with X-Accel-Redirect and an
+# empty body, and nginx sends the file from its internal location of that name.
+GENBO_X_ACCEL_REDIRECT_PREFIX = env_str("GENBO_X_ACCEL_REDIRECT_PREFIX", "")
+# S3-compatible object storage for uploaded files (django-storages), used when a bucket
+# is named; otherwise files lie under MEDIA_ROOT.
+GENBO_S3_BUCKET = env_str("GENBO_S3_BUCKET", "")
+if GENBO_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": GENBO_S3_BUCKET,
+            "endpoint_url": env_str("GENBO_S3_ENDPOINT_URL", "") or None,
+            "access_key": env_str("GENBO_S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("GENBO_S3_SECRET_ACCESS_KEY", "") or None,
+            "region_name": env_str("GENBO_S3_REGION", "") or None,
+            # Objects stay private; downloads go through the access check in the views.
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 # E-mail: SMTP when GENBO_EMAIL_HOST is set, otherwise printed to the console.
 EMAIL_HOST = env_str("GENBO_EMAIL_HOST", "")

@@ -20,5 +20,7 @@ urlpatterns = [
     path("networks/", include("genbo.networks.urls")),
     path("forum/", include("genbo.forum.urls")),
     path("notifications/", include("genbo.notifications.urls")),
+    path("experts/", include("genbo.experts.urls")),
+    path("library/", include("genbo.library.urls")),
     path("media/<path:path>", media_file, name="media"),
 ]

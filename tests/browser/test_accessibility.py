@@ -35,9 +35,28 @@ def _pages_for(role: str, page, portal) -> dict[str, str]:
         "thread-new": "/forum/threads/new/",
         "notifications": "/notifications/",
         "notification-settings": "/notifications/settings/",
+        "library": "/library/",
+        "library-filtered": "/library/?kind=project&order=useful",
+        "library-new-file": "/library/new/file/",
+        "library-new-project": "/library/new/project/",
+        "experts": "/experts/",
+        "experts-search": "/experts/?q=projektledning&own_first=on",
+        "expert-offers-mine": "/experts/offers/",
+        "expert-offer-new": "/experts/offers/new/",
+        "expert-requests": "/experts/requests/",
+        "expert-requests-expert": "/experts/requests/?role=expert",
     }
     page.goto(portal.url("/forum/"))
     paths["thread"] = _first_link(page, "main a[href^='/forum/threads/']:not([href$='/new/'])")
+    page.goto(portal.url("/library/?kind=project"))
+    paths["library-item"] = _first_link(page, "main a[href^='/library/items/']")
+    page.goto(portal.url("/experts/"))
+    paths["expert-offer"] = _first_link(page, "main .card__title a")
+    # The demo employee has asked to borrow experts; the demo convener has been asked.
+    page.goto(
+        portal.url("/experts/requests/?role=expert" if role == "convener" else "/experts/requests/")
+    )
+    paths["expert-request"] = _first_link(page, "main .request-list__title a")
     page.goto(portal.url("/networks/hr-natverket/"))
     paths["meeting"] = _first_link(page, "#meetings-heading + ul a")
     page.goto(portal.url("/"))

@@ -97,16 +97,18 @@ def _measure(client, page: str, size: str) -> int:
 # directory (7): + networks count for the paginator, the municipalities of the filter
 #   form, the page of networks (member count, own membership and next meeting are
 #   subqueries), and their conveners (one prefetch).
-# network page as member (12): + the network with the same annotations, its conveners,
+# network page as member (13): + the network with the same annotations, its conveners,
 #   competences and municipalities (three prefetches), members count and members page,
-#   upcoming meetings, past meetings, the latest discussions of the network.
+#   upcoming meetings, past meetings, the latest discussions of the network, and the
+#   expert offers whose competences match the network's ("Experts like this").
 # start page (8): + requests waiting for the user as convener, my networks, my upcoming
 #   meetings, new networks, their conveners.
-# meeting page (11): + the network as on its page (four queries), the meeting, its
-#   addenda and their authors (two prefetches), the answers with the people who gave them.
+# meeting page (12): + the network as on its page (four queries), the meeting, its
+#   addenda and their authors (two prefetches), the answers with the people who gave them,
+#   and the meeting's attachments (Idébiblioteket's file handling).
 # meetings list (9): + the network as on its page (four queries), the meetings count for
 #   the paginator and the page of meetings.
-EXPECTED_QUERIES = {"directory": 7, "network": 12, "home": 8, "meeting": 11, "meetings": 9}
+EXPECTED_QUERIES = {"directory": 7, "network": 13, "home": 8, "meeting": 12, "meetings": 9}
 
 
 @pytest.mark.parametrize("page", sorted(EXPECTED_QUERIES))

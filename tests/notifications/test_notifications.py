@@ -97,7 +97,10 @@ def test_preferences_respected_for_email(
     client, employee, member, mailoutbox, django_capture_on_commit_callbacks
 ):
     client.force_login(employee)
-    client.post(reverse("notifications:settings"), {"reply": "app_email", "mention": "app"})
+    client.post(
+        reverse("notifications:settings"),
+        {"reply": "app_email", "mention": "app", "borrow_request": "app"},
+    )
     thread = _ask(employee)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -105,7 +108,11 @@ def test_preferences_respected_for_email(
         forum_services.post_reply(thread=thread, author=member, body=f"{_mention(employee)}")
 
     assert [m.to for m in mailoutbox] == [[employee.email]]
-    assert services.preferences_for(employee) == {"reply": "app_email", "mention": "app"}
+    assert services.preferences_for(employee) == {
+        "reply": "app_email",
+        "mention": "app",
+        "borrow_request": "app",
+    }
 
 
 def test_no_email_to_recipient_who_lost_access(

@@ -12,7 +12,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["is_staff", "is_active", "municipality"]
     search_fields = ["email", "first_name", "last_name"]
     list_select_related = ["municipality"]
-    autocomplete_fields = ["competences"]
+    autocomplete_fields = ["competences", "manager"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (
@@ -24,6 +24,7 @@ class UserAdmin(DjangoUserAdmin):
                     "title",
                     "municipality",
                     "unit",
+                    "manager",
                     "phone",
                     "languages",
                     "presentation",

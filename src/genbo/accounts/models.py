@@ -62,6 +62,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         related_name="employees",
         verbose_name=_("organisation unit"),
     )
+    manager = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("manager"),
+        help_text=_("Approves requests to borrow the employee where the municipality requires it."),
+    )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     presentation = models.TextField(_("presentation"), max_length=2000, blank=True)
     photo = models.ImageField(_("photo"), upload_to="photos/", blank=True)

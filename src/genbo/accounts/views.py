@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from genbo.accounts import selectors
 from genbo.accounts.forms import ProfileForm
 from genbo.accounts.services import profile_update
+from genbo.experts import selectors as expert_selectors
 from genbo.networks.models import Membership
 
 logger = logging.getLogger(__name__)
@@ -111,10 +112,16 @@ def profile(request, pk: int):
                 .order_by("network__name"),
                 to_attr="active_memberships",
             ),
+            Prefetch(
+                "expert_offers",
+                queryset=expert_selectors.profile_offers(request.user),
+                to_attr="visible_offers",
+            ),
         ),
         pk=pk,
     )
-    return render(request, "accounts/profile.html", {"person": person})
+    feedback = expert_selectors.profile_feedback(person)
+    return render(request, "accounts/profile.html", {"person": person, "feedback": feedback})
 
 
 def profile_edit(request):

@@ -7,6 +7,14 @@ class Municipality(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), unique=True)
     concept_id = models.CharField(_("JobTech concept id"), max_length=20, unique=True)
+    requires_manager_approval = models.BooleanField(
+        _("borrowing needs the manager's approval"),
+        default=False,
+        help_text=_(
+            "When set, an employee's manager approves each accepted request to borrow the "
+            "employee as an expert before it is confirmed."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

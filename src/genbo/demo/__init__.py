@@ -74,6 +74,8 @@ from genbo.demo.content import (
     DemoPerson,
     NetworkPlan,
 )
+from genbo.demo.experts import seed_experts
+from genbo.demo.library import seed_library
 from genbo.forum.models import Post, PostVote, Thread, ThreadFollow, Topic
 from genbo.networks.models import Meeting, MeetingResponse, Membership, MinutesAddendum, Network
 from genbo.notifications.models import Kind, Notification
@@ -111,6 +113,8 @@ def seed_demo(*, out: Output = print, taxonomy_file: Path | None = None, seed: i
         seeder.seed_networks()
         seeder.seed_meetings()
         seeder.seed_forum()
+        seed_library(seeder.rng, out)
+        seed_experts(seeder.rng, out, employee=employee_email, convener=_demo_email(DEMO_CONVENER))
     out(f"Demo data seeded in {time.monotonic() - started:.1f} s.")
     return True
 

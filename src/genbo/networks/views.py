@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from genbo.accounts.services import competences_resolve
+from genbo.experts import selectors as expert_selectors
 from genbo.forum import selectors as forum_selectors
 from genbo.networks import selectors, services
 from genbo.networks.calendar import meetings_calendar
@@ -120,6 +121,7 @@ def network_detail(request, slug: str):
         )
     if network.can_manage:
         context["pending_count"] = selectors.pending_requests(network).count()
+    context["matching_experts"] = expert_selectors.experts_for_network(request.user, network)
     return render(request, "networks/network_detail.html", context)
 
 
@@ -314,6 +316,8 @@ def _render_meeting_page(request, network, meeting, *, addendum_form, status: in
             "answers": MeetingResponse.Answer.choices,
             "addendum_form": addendum_form,
             "is_over": meeting.ends_at < timezone.now(),
+            # Agenda documents and presentations, stored through Idébiblioteket's files.
+            "attachments": list(meeting.attachments.all()),
         },
         status=status,
     )

@@ -8,7 +8,7 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["recipient", "kind", "thread", "created_at", "read_at"]
     list_filter = ["kind"]
     list_select_related = ["recipient", "thread"]
-    raw_id_fields = ["recipient", "actor", "thread", "post"]
+    raw_id_fields = ["recipient", "actor", "thread", "post", "borrow_request"]
 
 
 @admin.register(NotificationPreference)

@@ -1,15 +1,18 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from genbo.experts.models import party_q
 from genbo.forum.models import thread_access_q
 
 
 class Kind(models.TextChoices):
     REPLY = "reply", _("A new reply in a thread I follow")
     MENTION = "mention", _("Someone mentions me")
+    BORROW_REQUEST = "borrow_request", _("Borrowing requests: new requests, answers and approvals")
 
 
 class Channel(models.TextChoices):
@@ -18,16 +21,27 @@ class Channel(models.TextChoices):
 
 
 # Used while an employee has not chosen: a mention is addressed to one person, so it is
-# worth an e-mail; replies can be many, so they stay in GENBO.
-DEFAULT_CHANNELS = {Kind.REPLY: Channel.APP, Kind.MENTION: Channel.APP_AND_EMAIL}
+# worth an e-mail; replies can be many, so they stay in GENBO. A step in a borrowing
+# request waits for the recipient's answer, so it comes by e-mail too.
+DEFAULT_CHANNELS = {
+    Kind.REPLY: Channel.APP,
+    Kind.MENTION: Channel.APP_AND_EMAIL,
+    Kind.BORROW_REQUEST: Channel.APP_AND_EMAIL,
+}
 
 
 class NotificationQuerySet(models.QuerySet):
     def visible_to(self, user) -> "NotificationQuerySet":
-        """The notifications of `user` about threads that `user` may still read."""
+        """The notifications of `user` about threads that `user` may still read.
+
+        A notification about a borrowing request stays visible while `user` is still a
+        party to the request: its requester, its expert or its approving manager.
+        """
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        return self.filter(recipient=user).filter(thread_access_q(user, thread_field="thread"))
+        about_thread = Q(thread__isnull=False) & thread_access_q(user, thread_field="thread")
+        about_request = Q(borrow_request__isnull=False) & party_q(user, prefix="borrow_request__")
+        return self.filter(recipient=user).filter(about_thread | about_request)
 
     def unread(self) -> "NotificationQuerySet":
         return self.filter(read_at__isnull=True)
@@ -48,18 +62,33 @@ class Notification(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
+    # A notification is about a forum post (thread and post set) or about a borrowing
+    # request (borrow_request and event set).
     thread = models.ForeignKey(
         "forum.Thread",
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="notifications",
         verbose_name=_("thread"),
     )
     post = models.ForeignKey(
         "forum.Post",
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="notifications",
         verbose_name=_("post"),
     )
+    borrow_request = models.ForeignKey(
+        "experts.BorrowRequest",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("borrowing request"),
+    )
+    event = models.CharField(_("event"), max_length=30, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
@@ -75,9 +104,11 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.recipient_id}: {self.kind} {self.post_id}"
+        return f"{self.recipient_id}: {self.kind} {self.post_id or self.borrow_request_id}"
 
     def get_absolute_url(self) -> str:
+        if self.borrow_request_id:
+            return reverse("experts:request", args=[self.borrow_request_id])
         return reverse("forum:post", args=[self.post_id])
 
     @property

@@ -63,21 +63,53 @@ def _can_still_read(notification: Notification) -> bool:
     )
 
 
+def notify_request(*, recipient_ids, actor, borrow_request, event: str) -> list[Notification]:
+    """Store one notification per recipient about a step in `borrow_request`.
+
+    The e-mails are sent after the commit, to recipients who are still a party to the
+    request and want e-mail for borrowing requests.
+    """
+    rows = [
+        Notification(
+            recipient_id=recipient_id,
+            kind=Kind.BORROW_REQUEST,
+            actor=actor,
+            borrow_request=borrow_request,
+            event=event,
+        )
+        for recipient_id in recipient_ids
+    ]
+    Notification.objects.bulk_create(rows)
+    ids = [row.pk for row in rows if row.pk is not None]
+    if not ids:
+        ids = list(
+            Notification.objects.filter(
+                borrow_request=borrow_request, event=event, recipient_id__in=recipient_ids
+            ).values_list("pk", flat=True)
+        )
+    transaction.on_commit(partial(send_notification_emails, ids))
+    return rows
+
+
 def _build_email(notification: Notification) -> EmailMultiAlternatives:
     base_url = settings.GENBO_BASE_URL.rstrip("/")
     context = {
         "notification": notification,
         "thread": notification.thread,
+        "borrow_request": notification.borrow_request,
         "actor": notification.actor,
         "recipient": notification.recipient,
-        "post_url": base_url + reverse("forum:post", args=[notification.post_id]),
+        "post_url": base_url + notification.get_absolute_url(),
         "settings_url": base_url + reverse("notifications:settings"),
     }
+    prefix = "request_" if notification.borrow_request_id else ""
     # Employees have no stored language yet, so e-mails use the portal's default, Swedish.
     with translation.override(settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string("notifications/email/subject.txt", context).split())
-        text = render_to_string("notifications/email/notification.txt", context)
-        html = render_to_string("notifications/email/notification.html", context)
+        subject = " ".join(
+            render_to_string(f"notifications/email/{prefix}subject.txt", context).split()
+        )
+        text = render_to_string(f"notifications/email/{prefix}notification.txt", context)
+        html = render_to_string(f"notifications/email/{prefix}notification.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[notification.recipient.email])
     message.attach_alternative(html, "text/html")
     return message
@@ -91,7 +123,7 @@ def send_notification_emails(notification_ids) -> int:
     """
     notifications = Notification.objects.filter(
         pk__in=notification_ids, recipient__is_active=True
-    ).select_related("recipient", "actor", "thread", "thread__network")
+    ).select_related("recipient", "actor", "thread", "thread__network", "borrow_request__offer")
     messages = [
         _build_email(notification)
         for notification in notifications

@@ -16,7 +16,7 @@ NOTIFICATIONS_PER_PAGE = 20
 def notification_list(request):
     notifications = (
         Notification.objects.visible_to(request.user)
-        .select_related("actor", "thread", "post")
+        .select_related("actor", "thread", "post", "borrow_request__offer")
         .order_by("-created_at", "-pk")
     )
     page = Paginator(notifications, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
@@ -25,7 +25,7 @@ def notification_list(request):
 
 @require_POST
 def notification_read(request, pk: int):
-    """Mark one notification read and open the post, unless `next` says to stay on the list."""
+    """Mark one notification read and open its post or request, unless `next` says to stay."""
     notification = get_object_or_404(Notification.objects.visible_to(request.user), pk=pk)
     services.notification_mark_read(notification=notification, user=request.user)
     next_url = request.POST.get("next", "")

@@ -1,0 +1,43 @@
+"""iCalendar (RFC 5545) output for confirmed lectures and workshops."""
+
+from datetime import date
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from genbo.experts.models import BorrowRequest
+from genbo.networks.calendar import PRODUCT_ID
+
+
+def request_uid(borrow_request: BorrowRequest) -> str:
+    return f"borrow-{borrow_request.uid}@genbo"
+
+
+def request_calendar(borrow_request: BorrowRequest, *, url: str = "") -> bytes:
+    """Return an iCalendar file with one VEVENT; SEQUENCE rises when the time changes."""
+    zone = timezone.get_default_timezone()
+    event = Event()
+    event.add("uid", request_uid(borrow_request))
+    event.add("sequence", borrow_request.sequence)
+    event.add("dtstamp", timezone.now())
+    event.add("last-modified", borrow_request.updated_at)
+    event.add("dtstart", timezone.localtime(borrow_request.proposed_start, zone))
+    event.add("dtend", timezone.localtime(borrow_request.proposed_end, zone))
+    expert = borrow_request.offer.expert.get_full_name()
+    kind = borrow_request.get_format_display().capitalize()
+    event.add("summary", f"{kind}: {borrow_request.offer.title} – {expert}")
+    description = "\n\n".join(part for part in (borrow_request.purpose, url) if part)
+    event.add("description", description)
+    if url:
+        event.add("url", url)
+    event.add("status", "CONFIRMED")
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    calendar.add_component(event)
+    calendar.add_missing_timezones(last_date=date(2101, 1, 1))
+    return calendar.to_ical()
