@@ -254,6 +254,22 @@ def test_feedback_visible_only_by_expert(offer, requester):
     assert borrow_request.feedback_visible is True
 
 
+def test_accept_after_proposed_time_is_over_is_refused(offer, requester):
+    borrow_request = make_request(offer, requester)
+    BorrowRequest.objects.filter(pk=borrow_request.pk).update(
+        proposed_start=timezone.now() - timedelta(hours=3),
+        proposed_end=timezone.now() - timedelta(hours=1),
+    )
+    borrow_request.refresh_from_db()
+
+    with pytest.raises(ValidationError) as error:
+        services.borrow_request_accept(borrow_request=borrow_request, by=offer.expert)
+
+    assert error.value.messages == [
+        in_swedish("The proposed time is already over. Propose another time.")
+    ]
+
+
 # Creating a request
 
 

@@ -268,6 +268,7 @@ def test_download_headers_for_pdf_inline(client, library, employee):
 
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox"
     assert response["Content-Disposition"] == (
         "inline; filename*=utf-8''Introduktion%20f%C3%B6r%20nyanst%C3%A4llda"
         "%20p%C3%A5%20H%C3%B6gan%C3%A4s.pdf"

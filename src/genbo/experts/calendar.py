@@ -1,13 +1,11 @@
 """iCalendar (RFC 5545) output for confirmed lectures and workshops."""
 
-from datetime import date
-
 from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
 from genbo.experts.models import BorrowRequest
-from genbo.networks.calendar import PRODUCT_ID
+from genbo.networks.calendar import PRODUCT_ID, add_time_zone
 
 
 def request_uid(borrow_request: BorrowRequest) -> str:
@@ -39,5 +37,5 @@ def request_calendar(borrow_request: BorrowRequest, *, url: str = "") -> bytes:
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     calendar.add_component(event)
-    calendar.add_missing_timezones(last_date=date(2101, 1, 1))
+    add_time_zone(calendar)
     return calendar.to_ical()

@@ -410,6 +410,8 @@ def borrow_request_accept(*, borrow_request: BorrowRequest, by) -> BorrowRequest
 
     def check(locked):
         _check_expert(locked, by)
+        if locked.proposed_end < timezone.now():
+            raise ValidationError(_("The proposed time is already over. Propose another time."))
         return _acceptance_changes(locked)
 
     return _move(

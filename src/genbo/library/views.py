@@ -389,6 +389,8 @@ def _file_response(stored, *, cache: str = "private, max-age=300") -> HttpRespon
         response["Content-Length"] = str(stored.size)
     response["Content-Disposition"] = content_disposition_header(not inline, stored.original_name)
     response["X-Content-Type-Options"] = "nosniff"
+    # A PDF or image opened in the browser runs no script and reaches no cookie.
+    response["Content-Security-Policy"] = "sandbox"
     response["Cache-Control"] = cache
     return response
 

@@ -47,6 +47,22 @@ def meetings_calendar(meetings, *, method: str = "PUBLISH", url_for=None) -> byt
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting, url=url_for(meeting) if url_for else ""))
-    # The VTIMEZONE must cover every meeting; icalendar's default range ends in 2038.
-    calendar.add_missing_timezones(last_date=date(2101, 1, 1))
+    add_time_zone(calendar)
     return calendar.to_ical()
+
+
+def add_time_zone(calendar: Calendar) -> None:
+    """Add the VTIMEZONE of Europe/Stockholm, covering the years of the calendar's events.
+
+    icalendar's default range ends in 2038 and adds an English COMMENT, which calendar
+    programs may show, so the range follows the events and the comment is left out.
+    """
+    starts = [event.decoded("dtstart") for event in calendar.walk("VEVENT")]
+    ends = [event.decoded("dtend") for event in calendar.walk("VEVENT")]
+    first_year = min((moment.year for moment in starts), default=timezone.now().year) - 1
+    last_year = max((moment.year for moment in ends), default=timezone.now().year) + 2
+    calendar.add_missing_timezones(
+        first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1)
+    )
+    for zone in calendar.walk("VTIMEZONE"):
+        zone.pop("COMMENT", None)
