@@ -158,6 +158,33 @@ def test_useful_mark_once_per_person(member):
     assert UsefulMark.objects.filter(item=item).count() == 1
 
 
+def test_useful_repeated_mark_changes_nothing(client, member):
+    item = LibraryItemFactory()
+    client.force_login(member)
+    url = reverse("library:useful", args=[item.pk])
+
+    client.post(url, {"marked": "1"})
+    client.post(url, {"marked": "1"})
+
+    item.refresh_from_db()
+    assert item.useful_count == 1
+    assert UsefulMark.objects.filter(item=item, user=member).count() == 1
+
+
+def test_useful_repeated_unmark_changes_nothing(client, member):
+    item = LibraryItemFactory()
+    client.force_login(member)
+    url = reverse("library:useful", args=[item.pk])
+    client.post(url, {"marked": "1"})
+
+    client.post(url, {"marked": "0"})
+    client.post(url, {"marked": "0"})
+
+    item.refresh_from_db()
+    assert item.useful_count == 0
+    assert UsefulMark.objects.filter(item=item).exists() is False
+
+
 def test_useful_own_item_rejected(employee):
     item = LibraryItemFactory(author=employee)
 

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
@@ -360,17 +360,31 @@ def comment_add(*, item: Item, author, body: str) -> Comment:
 
 
 @transaction.atomic
-def useful_toggle(*, item: Item, user) -> bool:
-    """Mark `item` as useful, or take the mark back; return whether the user now marks it."""
+def useful_toggle(*, item: Item, user, marked: bool | None = None) -> bool:
+    """Mark `item` as useful or take the mark back; return whether the user now marks it.
+
+    With `marked` given, the call sets that state, so a repeated or replayed request
+    changes nothing more; without it, the mark is toggled.
+    """
     if item.author_id == user.pk:
         raise ValidationError(_("You cannot mark your own item as useful."))
-    removed, _details = UsefulMark.objects.filter(item=item, user=user).delete()
-    if removed:
-        Item.objects.filter(pk=item.pk, useful_count__gt=0).update(
-            useful_count=F("useful_count") - 1
-        )
+    exists = UsefulMark.objects.filter(item=item, user=user).exists()
+    wanted = (not exists) if marked is None else marked
+    if wanted == exists:
+        return exists
+    if not wanted:
+        removed, _details = UsefulMark.objects.filter(item=item, user=user).delete()
+        if removed:
+            Item.objects.filter(pk=item.pk, useful_count__gt=0).update(
+                useful_count=F("useful_count") - 1
+            )
         return False
-    UsefulMark.objects.create(item=item, user=user)
+    try:
+        with transaction.atomic():
+            UsefulMark.objects.create(item=item, user=user)
+    except IntegrityError:
+        # Another request stored the same mark a moment ago.
+        return True
     Item.objects.filter(pk=item.pk).update(useful_count=F("useful_count") + 1)
     return True
 

@@ -348,7 +348,8 @@ def useful_toggle(request, pk: int):
     item = selectors.get_item_plain(request.user, pk)
     error = ""
     try:
-        item.has_marked_useful = services.useful_toggle(item=item, user=request.user)
+        wanted = {"1": True, "0": False}.get(request.POST.get("marked", ""))
+        item.has_marked_useful = services.useful_toggle(item=item, user=request.user, marked=wanted)
     except ValidationError as exception:
         error = " ".join(exception.messages)
         item.has_marked_useful = False
