@@ -182,6 +182,18 @@ def test_vote_toggles_and_counts(employee, member, convener):
     assert Post.objects.get(pk=reply.pk).vote_count == 1
 
 
+def test_repeated_thanks_change_nothing(employee, member):
+    thread = _ask(employee)
+    reply = services.post_reply(thread=thread, author=member, body="Svar.")
+
+    assert services.vote_toggle(post=reply, user=employee, voted=True) is True
+    assert services.vote_toggle(post=reply, user=employee, voted=True) is True
+    assert Post.objects.get(pk=reply.pk).vote_count == 1
+    assert services.vote_toggle(post=reply, user=employee, voted=False) is False
+    assert services.vote_toggle(post=reply, user=employee, voted=False) is False
+    assert Post.objects.get(pk=reply.pk).vote_count == 0
+
+
 def test_own_post_cannot_be_thanked(employee):
     thread = _ask(employee)
 

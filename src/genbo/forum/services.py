@@ -320,17 +320,31 @@ def answer_toggle(*, post: Post, by) -> Thread:
 
 
 @transaction.atomic
-def vote_toggle(*, post: Post, user) -> bool:
-    """Give thanks for `post`, or take them back; return whether the user now thanks it."""
+def vote_toggle(*, post: Post, user, voted: bool | None = None) -> bool:
+    """Give thanks for `post` or take them back; return whether the user now thanks it.
+
+    With `voted` given, the call sets that state, so a double click or a replayed
+    request changes nothing more; without it, the thanks are toggled.
+    """
     if post.author_id == user.pk:
         raise ValidationError(_("You cannot thank yourself for your own post."))
     if post.is_deleted or post.is_hidden:
         raise ValidationError(_("A deleted or hidden post cannot be thanked."))
-    removed, _details = PostVote.objects.filter(post=post, user=user).delete()
-    if removed:
-        Post.objects.filter(pk=post.pk, vote_count__gt=0).update(vote_count=F("vote_count") - 1)
+    exists = PostVote.objects.filter(post=post, user=user).exists()
+    wanted = (not exists) if voted is None else voted
+    if wanted == exists:
+        return exists
+    if not wanted:
+        removed, _details = PostVote.objects.filter(post=post, user=user).delete()
+        if removed:
+            Post.objects.filter(pk=post.pk, vote_count__gt=0).update(vote_count=F("vote_count") - 1)
         return False
-    PostVote.objects.create(post=post, user=user)
+    try:
+        with transaction.atomic():
+            PostVote.objects.create(post=post, user=user)
+    except IntegrityError:
+        # Another request stored the same thanks a moment ago.
+        return True
     Post.objects.filter(pk=post.pk).update(vote_count=F("vote_count") + 1)
     return True
 
