@@ -140,3 +140,22 @@ def test_signed_in_pages_have_no_violations(browser, demo_portal, role, width):
     context.close()
 
     assert found == {}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_staff_statistics_page_has_no_violations(browser, demo_portal, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    sign_in(page, demo_portal, "secretariat staff")
+    page.goto(demo_portal.url("/experts/statistics/"))
+
+    heading = page.locator("h1").inner_text()
+    results = Axe().run(page, options=WCAG_21_AA)
+    _check_axe_ran(results)
+    problems = _layout_problems(page)
+    screenshot(page, f"staff-expert-statistics-{width}")
+    context.close()
+
+    assert heading
+    assert results.violations_count == 0, _violations_report(results)
+    assert problems == []
