@@ -209,7 +209,7 @@ if PRODUCTION and not env_str("GENBO_BASE_URL", ""):
         "GENBO_BASE_URL must be set when GENBO_PRODUCTION is true, so that links in "
         "e-mails point at the portal."
     )
-# Where users report problems, shown on the accessibility statement.
+# Address for reports of problems, shown on the accessibility statement.
 GENBO_SUPPORT_EMAIL = env_str("GENBO_SUPPORT_EMAIL", "genbo-support@localhost")
 
 SESSION_COOKIE_HTTPONLY = True
@@ -238,5 +238,5 @@ LOGGING = {
     },
 }
 
-# Where the JobTech Taxonomy file lies when the demo seeds competences from it.
+# Path of the JobTech Taxonomy file that the demo seeds competences from.
 GENBO_TAXONOMY_FILE = env_str("GENBO_TAXONOMY_FILE", "")

@@ -25,8 +25,8 @@ from genbo.experts.models import BorrowRequest, ExpertOffer, RequestEvent, State
 
 # The search ranks offers by the competences that match the typed words. Matching
 # competences are looked up first, in one query, and at most this many take part.
-# NOTE: a word that matches more competence labels than this (such as "a") ranks
-# offers only by the first ones in label order; the search app's index will lift this.
+# NOTE: a word that matches more labels than this (such as "a") ranks offers only by
+# the first ones in label order. A search index would remove the limit.
 MAX_MATCHING_COMPETENCES = 300
 
 # Score of one offer for the typed words; the higher, the better the match.
@@ -245,7 +245,7 @@ def _history_prefetch() -> Prefetch:
 
 
 def request_list(user, role: str) -> QuerySet:
-    """The requests where `user` has `role` (requester, expert or manager), newest first."""
+    """Return the requests where `user` has `role` (requester, expert or manager), newest first."""
     requests = BorrowRequest.objects.visible_to(user)
     if role == "expert":
         requests = requests.filter(offer__expert=user)
@@ -324,7 +324,7 @@ def allowed_actions(borrow_request: BorrowRequest, user) -> list[str]:
 
 
 def profile_offers(viewer) -> QuerySet:
-    """The offers that `viewer` may see, ordered for a profile page."""
+    """Return the offers that `viewer` may see, ordered for a profile page."""
     return ExpertOffer.objects.visible_to(viewer).order_by("-is_active", "title", "pk")
 
 
@@ -395,7 +395,7 @@ def lending_statistics() -> list[dict]:
 
 
 def requests_per_quarter() -> list[dict]:
-    """All requests made per quarter of the request date, with how many were confirmed."""
+    """Count the requests made per quarter of the request date, and how many were confirmed."""
     rows = (
         BorrowRequest.objects.annotate(quarter=TruncQuarter("created_at"))
         .values("quarter")

@@ -446,7 +446,7 @@ def borrow_request_propose_time(
 
 
 def borrow_request_accept_proposal(*, borrow_request: BorrowRequest, by) -> BorrowRequest:
-    """The requester takes the expert's proposed time; the calendar SEQUENCE rises."""
+    """Take the expert's proposed time as the requester, which raises the calendar SEQUENCE."""
 
     def check(locked):
         _check_requester(locked, by)

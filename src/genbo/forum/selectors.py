@@ -63,7 +63,7 @@ def newest_threads(user, *, limit: int = 10) -> QuerySet:
 
 
 def topics_with_activity(user) -> QuerySet:
-    """Every topic with the number of threads `user` may read and their latest activity."""
+    """Return every topic with the number of threads `user` may read and their latest activity."""
     readable = Thread.objects.visible_to(user).listed().filter(topic=OuterRef("pk")).order_by()
     thread_count = readable.values("topic").annotate(total=Count("pk")).values("total")
     latest = readable.order_by("-last_activity_at").values("last_activity_at")[:1]
@@ -118,7 +118,7 @@ def get_post_for_user(user, pk: int) -> Post:
 
 
 def thread_posts(thread: Thread, user) -> QuerySet:
-    """The posts of `thread` in order, each with its author, `has_voted` and earlier versions."""
+    """Return the posts of `thread` in order, with author, `has_voted` and earlier versions."""
     revisions = PostRevision.objects.select_related("edited_by").order_by("-edited_at", "-pk")
     return (
         thread.posts.select_related("author", "author__municipality")

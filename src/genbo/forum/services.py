@@ -331,10 +331,10 @@ def vote_toggle(*, post: Post, user, voted: bool | None = None) -> bool:
     if post.is_deleted or post.is_hidden:
         raise ValidationError(_("A deleted or hidden post cannot be thanked."))
     exists = PostVote.objects.filter(post=post, user=user).exists()
-    wanted = (not exists) if voted is None else voted
-    if wanted == exists:
+    requested_state = (not exists) if voted is None else voted
+    if requested_state == exists:
         return exists
-    if not wanted:
+    if not requested_state:
         removed, _details = PostVote.objects.filter(post=post, user=user).delete()
         if removed:
             Post.objects.filter(pk=post.pk, vote_count__gt=0).update(vote_count=F("vote_count") - 1)

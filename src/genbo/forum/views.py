@@ -231,8 +231,8 @@ def post_vote(request, pk: int):
     post = selectors.get_post_for_user(request.user, pk)
     error = ""
     try:
-        wanted = {"1": True, "0": False}.get(request.POST.get("voted", ""))
-        post.has_voted = services.vote_toggle(post=post, user=request.user, voted=wanted)
+        requested_state = {"1": True, "0": False}.get(request.POST.get("voted", ""))
+        post.has_voted = services.vote_toggle(post=post, user=request.user, voted=requested_state)
     except ValidationError as exception:
         error = " ".join(exception.messages)
         post.has_voted = False

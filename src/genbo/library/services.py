@@ -369,10 +369,10 @@ def useful_toggle(*, item: Item, user, marked: bool | None = None) -> bool:
     if item.author_id == user.pk:
         raise ValidationError(_("You cannot mark your own item as useful."))
     exists = UsefulMark.objects.filter(item=item, user=user).exists()
-    wanted = (not exists) if marked is None else marked
-    if wanted == exists:
+    requested_state = (not exists) if marked is None else marked
+    if requested_state == exists:
         return exists
-    if not wanted:
+    if not requested_state:
         removed, _details = UsefulMark.objects.filter(item=item, user=user).delete()
         if removed:
             Item.objects.filter(pk=item.pk, useful_count__gt=0).update(

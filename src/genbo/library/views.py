@@ -348,8 +348,10 @@ def useful_toggle(request, pk: int):
     item = selectors.get_item_plain(request.user, pk)
     error = ""
     try:
-        wanted = {"1": True, "0": False}.get(request.POST.get("marked", ""))
-        item.has_marked_useful = services.useful_toggle(item=item, user=request.user, marked=wanted)
+        requested_state = {"1": True, "0": False}.get(request.POST.get("marked", ""))
+        item.has_marked_useful = services.useful_toggle(
+            item=item, user=request.user, marked=requested_state
+        )
     except ValidationError as exception:
         error = " ".join(exception.messages)
         item.has_marked_useful = False

@@ -32,7 +32,7 @@ DEFAULT_CHANNELS = {
 
 class NotificationQuerySet(models.QuerySet):
     def visible_to(self, user) -> "NotificationQuerySet":
-        """The notifications of `user` about threads that `user` may still read.
+        """Return the notifications of `user` about threads that `user` may still read.
 
         A notification about a borrowing request stays visible while `user` is still a
         party to the request: its requester, its expert or its approving manager.
@@ -117,7 +117,7 @@ class Notification(models.Model):
 
 
 class NotificationPreference(models.Model):
-    """How one employee wants to hear about one kind of event."""
+    """One employee's choice of channel for one kind of event."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

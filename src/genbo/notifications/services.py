@@ -47,8 +47,8 @@ def notify(*, kind: str, recipient_ids, actor, post) -> list[Notification]:
                 post=post, kind=kind, recipient_id__in=recipient_ids
             ).values_list("pk", flat=True)
         )
-    # NOTE: the e-mail is sent in the request's process after the commit; it moves to a
-    # background job when the calendar and e-mail integration brings Celery.
+    # NOTE: the e-mail is sent in the request's process after the commit. It belongs in a
+    # background job with retries once Celery is part of the set-up.
     transaction.on_commit(partial(send_notification_emails, ids))
     return rows
 
