@@ -5,6 +5,7 @@ The browser tests need /usr/bin/chromium (the Debian package `chromium`, install
 into a failure.
 """
 
+import contextlib
 import os
 import re
 import socket
@@ -56,11 +57,14 @@ class DemoPortal:
         return self.base_url + path
 
 
-@pytest.fixture(scope="session")
-def demo_portal(tmp_path_factory):
-    """Start `genbo demo` on a free port and return its address and demo sign-ins."""
+class DemoDidNotStart(RuntimeError):
+    pass
+
+
+@contextlib.contextmanager
+def running_demo_portal(data_dir: Path):
+    """Start `genbo demo` on a free port, yield its DemoPortal and stop it afterwards."""
     port = _free_port()
-    data_dir = tmp_path_factory.mktemp("browser-demo")
     log_path = data_dir / "server.log"
     genbo = Path(sys.executable).with_name("genbo")
     with open(log_path, "w", encoding="utf-8") as log:
@@ -70,24 +74,25 @@ def demo_portal(tmp_path_factory):
             stderr=subprocess.STDOUT,
             env=_environment(),
         )
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_SECONDS
-    while True:
-        try:
-            with urllib.request.urlopen(base_url + "/healthz", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"genbo demo did not answer; its log:\n{log_path.read_text()}")
-        time.sleep(0.3)
-    printed = log_path.read_text(encoding="utf-8")
-    sign_ins = dict(
-        re.findall(r"^\s+(employee|convener|secretariat staff)\s+(\S+@\S+)$", printed, re.M)
-    )
     try:
+        base_url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_SECONDS
+        while True:
+            try:
+                with urllib.request.urlopen(base_url + "/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise DemoDidNotStart(
+                    f"genbo demo did not answer; its log:\n{log_path.read_text()}"
+                )
+            time.sleep(0.3)
+        printed = log_path.read_text(encoding="utf-8")
+        sign_ins = dict(
+            re.findall(r"^\s+(employee|convener|secretariat staff)\s+(\S+@\S+)$", printed, re.M)
+        )
         yield DemoPortal(base_url, sign_ins)
     finally:
         process.terminate()
@@ -97,6 +102,20 @@ def demo_portal(tmp_path_factory):
             process.kill()
 
 
+@pytest.fixture(scope="session")
+def demo_portal(tmp_path_factory):
+    """Start `genbo demo` on a free port and return its address and demo sign-ins."""
+    try:
+        with running_demo_portal(tmp_path_factory.mktemp("browser-demo")) as portal:
+            yield portal
+    except DemoDidNotStart as error:
+        pytest.fail(str(error))
+
+
+def launch_chromium(playwright):
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
@@ -104,7 +123,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
 

@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
+    path("guide/", views.guide_index, name="guide"),
+    path("guide/<slug:slug>/", views.guide_page, name="guide_page"),
 ]

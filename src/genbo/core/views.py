@@ -4,11 +4,13 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from genbo.core import userguide
 from genbo.networks import selectors as network_selectors
 
 logger = logging.getLogger(__name__)
@@ -73,6 +75,32 @@ def healthz(request):
 def accessibility_statement(request):
     return render(
         request, "core/accessibility.html", {"support_email": settings.GENBO_SUPPORT_EMAIL}
+    )
+
+
+@require_GET
+def guide_index(request):
+    return render(
+        request, "core/guide_index.html", {"pages": userguide.guide_pages(get_language())}
+    )
+
+
+@require_GET
+def guide_page(request, slug: str):
+    pages = userguide.guide_pages(get_language())
+    slugs = [page.slug for page in pages]
+    if slug not in slugs:
+        raise Http404("No such page in the user guide.")
+    position = slugs.index(slug)
+    return render(
+        request,
+        "core/guide_page.html",
+        {
+            "pages": pages,
+            "page": pages[position],
+            "previous_page": pages[position - 1] if position > 0 else None,
+            "next_page": pages[position + 1] if position + 1 < len(pages) else None,
+        },
     )
 
 
