@@ -45,6 +45,8 @@ def _pages_for(role: str, page, portal) -> dict[str, str]:
         "expert-offer-new": "/experts/offers/new/",
         "expert-requests": "/experts/requests/",
         "expert-requests-expert": "/experts/requests/?role=expert",
+        "guide": "/guide/",
+        "guide-page": "/guide/conveners/",
     }
     page.goto(portal.url("/forum/"))
     paths["thread"] = _first_link(page, "main a[href^='/forum/threads/']:not([href$='/new/'])")
@@ -159,3 +161,90 @@ def test_staff_statistics_page_has_no_violations(browser, demo_portal, width):
     assert heading
     assert results.violations_count == 0, _violations_report(results)
     assert problems == []
+
+
+# A sample of page types with every kind of element: lists, cards, forms, tables, badges.
+SETTINGS_SAMPLE = [
+    "/",
+    "/networks/",
+    "/networks/hr-natverket/",
+    "/forum/",
+    "/library/",
+    "/experts/?q=projektledning",
+    "/profile/edit/",
+    "/notifications/settings/",
+    "/guide/networks/",
+]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_dark_mode_pages_have_no_violations(browser, demo_portal, width):
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme="dark")
+    page = context.new_page()
+    sign_in(page, demo_portal, "employee")
+    found: dict[str, str] = {}
+
+    for path in SETTINGS_SAMPLE:
+        page.goto(demo_portal.url(path))
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        if background != "rgb(20, 23, 28)":
+            found[f"{path} background"] = background
+        results = Axe().run(page, options=WCAG_21_AA)
+        _check_axe_ran(results)
+        if results.violations_count:
+            found[path] = _violations_report(results)
+    screenshot(page, f"dark-mode-guide-{width}")
+    context.close()
+
+    assert found == {}
+
+
+def test_pages_reflow_at_320_pixels(browser, demo_portal):
+    # WCAG 1.4.10: at 320 CSS pixels, as at 400 % zoom of a 1280 px window, nothing may
+    # need scrolling sideways. 200 % zoom (640 px) lies between this and the desktop check.
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    sign_in(page, demo_portal, "employee")
+    found: dict[str, str] = {}
+
+    for path in SETTINGS_SAMPLE:
+        page.goto(demo_portal.url(path))
+        problems = _layout_problems(page)
+        if problems:
+            found[path] = "; ".join(problems)
+    context.close()
+
+    assert found == {}
+
+
+def test_forced_colours_keep_focus_and_borders(browser, demo_portal):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, forced_colors="active")
+    page = context.new_page()
+    sign_in(page, demo_portal, "employee")
+    page.goto(demo_portal.url("/forum/"))
+
+    forced = page.evaluate("matchMedia('(forced-colors: active)').matches")
+    button_border = page.locator("main .button").first.evaluate(
+        "element => getComputedStyle(element).borderTopStyle"
+    )
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    screenshot(page, "forced-colours-forum-1280")
+    context.close()
+
+    assert forced is True
+    assert button_border == "solid"
+    assert outline == "solid"
+
+
+def test_reduced_motion_turns_off_transitions(browser, demo_portal):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
+    page = context.new_page()
+    sign_in(page, demo_portal, "employee")
+
+    duration = page.locator(".site-nav a").first.evaluate(
+        "element => getComputedStyle(element).transitionDuration"
+    )
+    context.close()
+
+    assert duration == "0s"
