@@ -87,3 +87,125 @@ def test_convener_creates_a_meeting_and_downloads_it(browser, demo_portal):
 
     assert "SUMMARY:Träff om kompetensförsörjning" in calendar_text
     assert "DTSTART;TZID=Europe/Stockholm:20300514T130000" in calendar_text
+
+
+def test_employee_adds_competences_to_profile(browser, demo_portal):
+    page = browser.new_page()
+    sign_in(page, demo_portal, "employee")
+    page.goto(demo_portal.url("/profile/edit/"))
+
+    field = page.locator("#id_competences")
+    field.focus()
+    page.keyboard.press("End")
+    existing = field.input_value()
+    page.keyboard.type(
+        ", Tillgänglighetsgranskning" if existing.strip() else "Tillgänglighetsgranskning"
+    )
+    page.get_by_role("button", name="Spara").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/people/\d+/$"))
+    tags = page.locator("main .tag").all_inner_texts()
+    page.close()
+
+    assert "Tillgänglighetsgranskning" in tags
+
+
+def test_employee_answers_a_meeting_with_keyboard(browser, demo_portal):
+    page = browser.new_page()
+    sign_in(page, demo_portal, "employee")
+    meeting_path = page.locator("main .meeting-list a").first.get_attribute("href")
+    page.goto(demo_portal.url(meeting_path))
+
+    page.get_by_label("Kanske").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Spara mitt svar").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    checked = page.get_by_label("Kanske").is_checked()
+    page.goto(demo_portal.url("/"))
+    badges = page.locator("main .meeting-list li").first.inner_text()
+    page.close()
+
+    assert checked
+    assert "Du kanske kommer" in badges
+
+
+def test_question_gets_reply_and_marked_answer(browser, demo_portal):
+    asker = browser.new_context().new_page()
+    sign_in(asker, demo_portal, "employee")
+    asker.goto(demo_portal.url("/forum/threads/new/"))
+    asker.fill("#id_title", "Hur ordnar ni introduktion för sommarvikarier?")
+    asker.select_option("#id_topic", index=1)
+    asker.fill("#id_body", "Vi vill korta introduktionen till en dag. Hur gör ni?")
+    asker.get_by_role("button", name="Publicera", exact=True).click()
+    asker.wait_for_url(re.compile(r".*/forum/threads/\d+/.*"))
+    thread_url = asker.url
+
+    helper = browser.new_context().new_page()
+    sign_in(helper, demo_portal, "convener")
+    helper.goto(thread_url)
+    helper.fill("#id_body", "Vi har en checklista och en fadder för varje vikarie.")
+    with helper.expect_navigation():
+        helper.get_by_role("button", name="Publicera svaret").click()
+    helper.context.close()
+
+    asker.goto(thread_url)
+    with asker.expect_navigation():
+        asker.get_by_role("button", name="Markera som svar").first.click()
+    status = asker.locator("main .thread-status").inner_text()
+    accepted = asker.locator("main .accepted-answer").inner_text()
+    asker.context.close()
+
+    assert "Löst" in status
+    assert "checklista och en fadder" in accepted
+
+
+def test_employee_uploads_a_file_to_the_library(browser, demo_portal):
+    page = browser.new_page()
+    sign_in(page, demo_portal, "employee")
+    page.goto(demo_portal.url("/library/new/file/"))
+
+    page.fill("#id_title", "Checklista för introduktion")
+    page.set_input_files(
+        "#id_upload",
+        files=[
+            {
+                "name": "checklista-introduktion.pdf",
+                "mimeType": "application/pdf",
+                "buffer": b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n",
+            }
+        ],
+    )
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r".*/library/items/\d+/.*"))
+    heading = page.locator("h1").inner_text()
+    file_link = page.locator("main .library-file a").first.inner_text()
+    page.close()
+
+    assert heading == "Checklista för introduktion"
+    assert file_link == "checklista-introduktion.pdf"
+
+
+def test_employee_finds_an_expert_and_sends_request(browser, demo_portal):
+    page = browser.new_page()
+    sign_in(page, demo_portal, "employee")
+    page.goto(demo_portal.url("/experts/"))
+
+    page.fill("#id_q", "projektledning")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*q=projektledning.*"))
+    page.locator("main .card__title a").first.click()
+    page.wait_for_url(re.compile(r".*/experts/offers/\d+/$"))
+    page.fill("#id_purpose", "En föreläsning om projektledning för våra enhetschefer.")
+    page.fill("#id_proposed_start", "2030-03-12T09:00")
+    page.fill("#id_proposed_end", "2030-03-12T11:00")
+    page.fill("#id_expected_hours", "4")
+    if page.locator("#id_requesting_unit_text").count():
+        page.fill("#id_requesting_unit_text", "HR-avdelningen")
+    page.get_by_role("button", name="Skicka förfrågan").click()
+    page.wait_for_url(re.compile(r".*/experts/requests/\d+/$"))
+    main_text = page.locator("main").inner_text()
+    page.close()
+
+    assert "En föreläsning om projektledning för våra enhetschefer." in main_text
+    assert "12 mars 2030" in main_text
