@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -209,3 +209,42 @@ def test_employee_finds_an_expert_and_sends_request(browser, demo_portal):
 
     assert "En föreläsning om projektledning för våra enhetschefer." in main_text
     assert "12 mars 2030" in main_text
+
+
+def test_phone_menu_opens_and_closes_with_keyboard(browser, demo_portal):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    sign_in(page, demo_portal, "employee")
+    menu_link = page.locator(".site-nav a", has_text="Forum")
+    toggle = page.get_by_role("button", name="Meny")
+
+    hidden_at_start = not menu_link.is_visible()
+    toggle.focus()
+    page.keyboard.press("Enter")
+    visible_after_enter = menu_link.is_visible()
+    expanded = toggle.get_attribute("aria-expanded")
+    menu_link.focus()
+    page.keyboard.press("Escape")
+    hidden_after_escape = not menu_link.is_visible()
+    focus_back_on_toggle = page.evaluate("document.activeElement.classList.contains('menu-toggle')")
+    screenshot(page, "employee-menu-closed-360")
+    context.close()
+
+    assert hidden_at_start
+    assert visible_after_enter
+    assert expanded == "true"
+    assert hidden_after_escape
+    assert focus_back_on_toggle
+
+
+def test_desktop_menu_has_no_toggle(browser, demo_portal):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    sign_in(page, demo_portal, "employee")
+
+    toggle_visible = page.get_by_role("button", name="Meny").is_visible()
+    forum_visible = page.locator(".site-nav a", has_text="Forum").is_visible()
+    context.close()
+
+    assert not toggle_visible
+    assert forum_visible
