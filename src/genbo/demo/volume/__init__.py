@@ -75,17 +75,19 @@ def has_volume_data() -> bool:
 
 
 def reset_content(out: Output) -> None:
-    """Delete every employee, network and library item and all that hangs on them.
+    """Delete every employee, network, thread and library item and all that hangs on them.
 
     Reference data stays: municipalities, organisation units, competences, occupations
     and forum topics. On PostgreSQL this is one TRUNCATE ... CASCADE, which takes a
     second where deleting two million rows through the ORM would take many minutes.
     """
+    from genbo.forum.models import Thread
     from genbo.library.models import Item
     from genbo.networks.models import Network
 
     started = time.monotonic()
-    models = [User, Network, Item]
+    # Threads and items outlive their authors (SET_NULL), so they are deleted explicitly.
+    models = [User, Network, Item, Thread]
     if connection.vendor == "postgresql":
         tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
         with connection.cursor() as cursor:

@@ -105,9 +105,7 @@ class Progress:
 
     def finish(self) -> None:
         now = time.monotonic()
-        self.out(
-            f"  {self.label}: {self.done:,} in {now - self.started:.1f} s ({self._rate(now)})"
-        )
+        self.out(f"  {self.label}: {self.done:,} in {now - self.started:.1f} s ({self._rate(now)})")
 
     def _rate(self, now: float) -> str:
         elapsed = max(now - self.started, 1e-6)

@@ -14,7 +14,8 @@ from genbo.demo.content import (
 from genbo.demo.volume.base import SeedContext, bulk_insert, bulk_insert_quietly
 from genbo.networks.models import Meeting, MeetingResponse, Membership, Network
 
-CLOSED_SHARE = 0.3
+# Three networks in ten are closed (Bollplank), the second, fifth and eighth of each ten.
+CLOSED_POSITIONS = {2, 5, 8}
 CONVENERS_PER_NETWORK = 2
 PENDING_PER_CLOSED_NETWORK = 2
 # Network sizes follow a Pareto distribution: most networks are small, a few are large.
@@ -30,13 +31,15 @@ MEETINGS_FUTURE_DAYS = 180
 def seed_networks(context: SeedContext) -> int:
     """Create the networks, a share of them closed, with conveners, members and join requests."""
     rng = context.rng
-    largest = max(SMALLEST_NETWORK + CONVENERS_PER_NETWORK, int(len(context.user_ids) * LARGEST_NETWORK_SHARE))
+    largest = max(
+        SMALLEST_NETWORK + CONVENERS_PER_NETWORK, int(len(context.user_ids) * LARGEST_NETWORK_SHARE)
+    )
 
     def networks():
         for number in range(1, context.size.networks + 1):
             plan = NETWORK_PLANS[(number - 1) % len(NETWORK_PLANS)]
             name = f"{plan.name} {number}"
-            closed = rng.random() < CLOSED_SHARE
+            closed = number % 10 in CLOSED_POSITIONS
             yield Network(
                 name=name,
                 slug=f"{slugify(plan.name)[:60]}-v{number}",
