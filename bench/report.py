@@ -26,11 +26,12 @@ def markdown(result: dict) -> str:
         "- Volume: "
         + ", ".join(f"{count:,} {name}" for name, count in result["volume"].items())
         + ".",
-        "- Latency in milliseconds as wrk measures it, queueing included. SQL queries are "
-        "counted for one warm request in the runner's process.",
+        "- Latency in milliseconds as wrk measures it, queueing included. SQL queries, CPU "
+        "ms (the request thread's CPU time) and ms in process (wall time) are medians of "
+        "single requests through Django's test client in the runner's process, without load.",
         "",
     ]
-    header = ["page", "SQL queries"]
+    header = ["page", "SQL queries", "CPU ms", "ms in process"]
     for level in levels:
         header += [f"req/s @{level}", f"p50 @{level}", f"p95 @{level}", f"p99 @{level}"]
     header.append("errors")
@@ -42,7 +43,12 @@ def markdown(result: dict) -> str:
                 f"| {page['name']} | skipped: {page['skipped']} |" + " |" * (len(header) - 2)
             )
             continue
-        row = [page["name"], str(page["queries"])]
+        row = [
+            page["name"],
+            str(page["queries"]),
+            f"{page['cpu_ms']:.1f}",
+            f"{page['wall_ms']:.1f}",
+        ]
         errors = 0
         for level in levels:
             run = page["runs"].get(str(level))

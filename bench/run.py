@@ -16,6 +16,7 @@ import platform
 import random
 import secrets
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -65,6 +66,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--sessions", type=int, default=200, help="number of sampled employees signed in"
     )
     parser.add_argument("--seed", type=int, default=1, help="random seed for sampling employees")
+    parser.add_argument(
+        "--repeat", type=int, default=20, help="in-process requests per page for the CPU time"
+    )
+    parser.add_argument(
+        "--no-load",
+        action="store_true",
+        help="measure only in process (queries, CPU time); start no server and no wrk",
+    )
     parser.add_argument("--pages", default="", help="comma-separated page names (default: all)")
     parser.add_argument(
         "--name",
@@ -180,8 +189,13 @@ def create_sessions(rng: random.Random, count: int) -> tuple[list[str], list]:
     return cookies, users
 
 
-def count_queries(path: str, user) -> tuple[int, int]:
-    """Return the status and the SQL query count of a warm request to `path` by `user`."""
+def measure_in_process(path: str, user, *, repeat: int) -> dict:
+    """Return the status, SQL query count and median CPU and wall time of `path` for `user`.
+
+    The requests go through Django's test client in this process, one at a time, after one
+    warm-up request. CPU time (the thread's own) depends much less on other load on the
+    machine than wall time, so it is the steadier figure for comparing two versions.
+    """
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -191,7 +205,22 @@ def count_queries(path: str, user) -> tuple[int, int]:
     client.get(path)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
-    return response.status_code, len(queries)
+    # Read the count now: every request start clears the connection's query log.
+    query_count = len(queries)
+    cpu_times = []
+    wall_times = []
+    for _ in range(repeat):
+        cpu_started = time.thread_time()
+        wall_started = time.perf_counter()
+        client.get(path)
+        cpu_times.append(time.thread_time() - cpu_started)
+        wall_times.append(time.perf_counter() - wall_started)
+    return {
+        "status": response.status_code,
+        "queries": query_count,
+        "cpu_ms": round(statistics.median(cpu_times) * 1000, 1),
+        "wall_ms": round(statistics.median(wall_times) * 1000, 1),
+    }
 
 
 def check_over_http(url: str, cookie: str) -> int:
@@ -238,12 +267,19 @@ def measure_page(page: Page, path: str, context: dict, result: dict) -> None:
     server = context["server"]
     row = {"name": page.name, "path": path, "runs": {}}
     result["pages"].append(row)
-    status, queries = count_queries(path, context["users"][0])
+    measured = measure_in_process(path, context["users"][0], repeat=args.repeat)
+    status, queries = measured["status"], measured["queries"]
     if status == 404 and page.optional:
         row["skipped"] = f"{path} answers 404 on this branch"
         print(f"{page.name}: skipped, because {path} answers 404")
         return
-    row["queries"] = queries
+    row.update(queries=queries, cpu_ms=measured["cpu_ms"], wall_ms=measured["wall_ms"])
+    print(
+        f"{page.name}: {queries} queries, {measured['cpu_ms']} ms CPU and "
+        f"{measured['wall_ms']} ms in all per request in process"
+    )
+    if args.no_load:
+        return
     http_status = check_over_http(server.base_url + path, context["cookies"][0])
     if status != 200 or http_status != 200:
         problem = f"{page.name}: {path} answered {status} in process and {http_status} over HTTP"
@@ -316,8 +352,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     wanted = {name.strip() for name in args.pages.split(",") if name.strip()}
     try:
-        server.start()
-        print(f"bench: gunicorn with {args.workers} workers on {server.base_url}")
+        if not args.no_load:
+            server.start()
+            print(f"bench: gunicorn with {args.workers} workers on {server.base_url}")
         for page in PAGES:
             if wanted and page.name not in wanted:
                 continue
