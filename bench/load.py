@@ -25,7 +25,7 @@ class LoadResult:
 
     @property
     def failed(self) -> int:
-        """Non-2xx/3xx answers and socket errors; timeouts are reported but not counted."""
+        """Count responses other than 2xx/3xx and socket errors. Timeouts are reported only."""
         return sum(count for kind, count in self.errors.items() if kind != "timeout")
 
     def as_dict(self) -> dict:

@@ -2,7 +2,7 @@
 
 A path may contain {placeholders} that the runner fills from the seeded database
 (see run.find_targets). An optional page is skipped, with its reason printed, while it
-answers 404, such as a page whose app lives on another branch.
+returns 404, such as a page whose app lives on another branch.
 """
 
 from dataclasses import dataclass

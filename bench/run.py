@@ -4,7 +4,7 @@ Starts gunicorn with uvicorn workers on 127.0.0.1 with production settings again
 database seeded by `genbo seed --volume ...`, signs in sampled employees through the
 session store, loads each page of pages.PAGES with wrk at each concurrency level, counts
 the SQL queries of each page in this process, and writes bench/results/<name>.md and
-.json. Exits with 1 on errors (answers other than 2xx/3xx, socket errors, a crashed
+.json. Exits with 1 on errors (responses other than 2xx/3xx, socket errors, a crashed
 server), never because the numbers are slow.
 
     .venv/bin/python bench/run.py --database-url postgres://postgres@127.0.0.1:5432/genbo_bench
@@ -270,8 +270,8 @@ def measure_page(page: Page, path: str, context: dict, result: dict) -> None:
     measured = measure_in_process(path, context["users"][0], repeat=args.repeat)
     status, queries = measured["status"], measured["queries"]
     if status == 404 and page.optional:
-        row["skipped"] = f"{path} answers 404 on this branch"
-        print(f"{page.name}: skipped, because {path} answers 404")
+        row["skipped"] = f"{path} returns 404 on this branch"
+        print(f"{page.name}: skipped, because {path} returns 404")
         return
     row.update(queries=queries, cpu_ms=measured["cpu_ms"], wall_ms=measured["wall_ms"])
     print(
@@ -282,7 +282,7 @@ def measure_page(page: Page, path: str, context: dict, result: dict) -> None:
         return
     http_status = check_over_http(server.base_url + path, context["cookies"][0])
     if status != 200 or http_status != 200:
-        problem = f"{page.name}: {path} answered {status} in process and {http_status} over HTTP"
+        problem = f"{page.name}: {path} returned {status} in process and {http_status} over HTTP"
         result["problems"].append(problem)
         print(problem)
         return
@@ -350,13 +350,13 @@ def main(argv: list[str] | None = None) -> int:
         "cookies": cookies,
         "cookie_file": cookie_file,
     }
-    wanted = {name.strip() for name in args.pages.split(",") if name.strip()}
+    selected_pages = {name.strip() for name in args.pages.split(",") if name.strip()}
     try:
         if not args.no_load:
             server.start()
             print(f"bench: gunicorn with {args.workers} workers on {server.base_url}")
         for page in PAGES:
-            if wanted and page.name not in wanted:
+            if selected_pages and page.name not in selected_pages:
                 continue
             measure_page(page, page.path.format(**targets), context, result)
         result["memory_peak_mb"] = {

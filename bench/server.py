@@ -63,7 +63,7 @@ class AppServer:
                 return
             time.sleep(0.3)
         raise RuntimeError(
-            f"gunicorn did not answer /healthz within {timeout:.0f} s; see {self.log_path}"
+            f"gunicorn did not respond to /healthz within {timeout:.0f} s; see {self.log_path}"
         )
 
     def _healthy(self) -> bool:

@@ -50,8 +50,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Pages shrink to about a fifth on slow mobile links. WhiteNoise above answers static
-    # files with its own precompressed copies. Django 4.2+ pads the gzip header against BREACH.
+    # Pages shrink to about a fifth on slow mobile links. WhiteNoise above serves static
+    # files from its own precompressed copies. Django 4.2+ pads the gzip header against BREACH.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "genbo.core.middleware.LanguageMiddleware",

@@ -42,9 +42,10 @@ def _measure(client, size: str) -> int:
     return len(queries)
 
 
-# The session, the viewer and the unread notification count in the header (3), the person
-# with municipality and unit, their competences, the memberships the viewer may see with
-# their networks, the visible expert offers, and the feedback shown on the profile (5).
+# Three queries for the visitor: the session, the viewer and the unread notification count
+# in the header. Five for the page: the person with municipality and unit, their
+# competences, the memberships the viewer may see with their networks, the visible expert
+# offers, and the feedback shown on the profile.
 EXPECTED_QUERIES = 8
 
 

@@ -107,8 +107,8 @@ def seed_volume(
 ) -> SeedContext:
     """Fill the database with one volume of generated data and return the seeding context.
 
-    Raises VolumeExistsError when volume data is already there, unless `reset` asks to
-    delete all content first.
+    Raises VolumeExistsError when volume data is already there, unless `reset` is true,
+    which deletes all content first.
     """
     size = SIZES[volume] if isinstance(volume, str) else volume
     if has_volume_data() and not reset:

@@ -62,7 +62,7 @@ SIZES = {
 
 @dataclass
 class SeedContext:
-    """What the stages share: the sizes, one random generator, and the ids made so far."""
+    """State shared by the stages: the sizes, one random generator, and the ids made so far."""
 
     size: VolumeSize
     rng: random.Random
@@ -72,7 +72,7 @@ class SeedContext:
     municipality_ids: list[int] = field(default_factory=list)
     competence_ids: list[int] = field(default_factory=list)
     user_ids: list[int] = field(default_factory=list)
-    # Municipality name per user id, for texts that say where someone works.
+    # Municipality name per user id, for texts that name where someone works.
     user_municipality: dict[int, str] = field(default_factory=dict)
     user_names: dict[int, str] = field(default_factory=dict)
     network_ids: list[int] = field(default_factory=list)

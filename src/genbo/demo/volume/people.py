@@ -30,13 +30,15 @@ def seed_competences(context: SeedContext) -> int:
     labels = list(GENERAL_COMPETENCES)
     for area in AREAS.values():
         labels.extend(area.competences)
-    wanted = {normalise_competence_key(label): label for label in labels}
-    existing = set(Competence.objects.filter(key__in=wanted).values_list("key", flat=True))
+    labels_by_key = {normalise_competence_key(label): label for label in labels}
+    existing = set(Competence.objects.filter(key__in=labels_by_key).values_list("key", flat=True))
     Competence.objects.bulk_create(
-        Competence(label=label, key=key) for key, label in wanted.items() if key not in existing
+        Competence(label=label, key=key)
+        for key, label in labels_by_key.items()
+        if key not in existing
     )
     context.competence_ids = list(
-        Competence.objects.filter(key__in=wanted).order_by("pk").values_list("pk", flat=True)
+        Competence.objects.filter(key__in=labels_by_key).order_by("pk").values_list("pk", flat=True)
     )
     return len(context.competence_ids)
 
