@@ -189,6 +189,14 @@ def create_sessions(rng: random.Random, count: int) -> tuple[list[str], list]:
     return cookies, users
 
 
+def delete_sessions(cookies: list[str]) -> None:
+    """Delete the benchmark's sessions from the store, so that none outlive the run."""
+    from django.contrib.sessions.backends.cache import SessionStore
+
+    for cookie in cookies:
+        SessionStore(session_key=cookie.split("=", 1)[1]).delete()
+
+
 def measure_in_process(path: str, user, *, repeat: int) -> dict:
     """Return the status, SQL query count and median CPU and wall time of `path` for `user`.
 
@@ -367,6 +375,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: {error}", file=sys.stderr)
     finally:
         server.stop()
+        delete_sessions(cookies)
     result["elapsed_seconds"] = round(time.monotonic() - started, 1)
     markdown_path, json_path = write(result, args.out)
     print(f"bench: {markdown_path} and {json_path} written in {result['elapsed_seconds']} s")
