@@ -91,7 +91,11 @@ def reset_content(out: Output) -> None:
     if connection.vendor == "postgresql":
         tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
         with connection.cursor() as cursor:
+            # Inside a transaction that inserted rows (as in tests), deferred foreign-key
+            # checks are still pending, and TRUNCATE rejects tables with pending checks.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {tables} CASCADE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     else:
         for model in reversed(models):
             model.objects.all().delete()
