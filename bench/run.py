@@ -223,6 +223,7 @@ def measure_in_process(path: str, user, *, repeat: int) -> dict:
         client.get(path)
         cpu_times.append(time.thread_time() - cpu_started)
         wall_times.append(time.perf_counter() - wall_started)
+    client.logout()
     return {
         "status": response.status_code,
         "queries": query_count,
