@@ -93,13 +93,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
+    if args.reset and not args.volume:
+        print("genbo seed: --reset works only together with --volume.", file=sys.stderr)
+        return 2
     _setup_django(args.data_dir)
     _migrate()
     if args.volume:
         return _seed_volume(args)
-    if args.reset:
-        print("genbo seed: --reset works only together with --volume.", file=sys.stderr)
-        return 2
     from genbo.demo import seed_demo
 
     seed_demo(out=print)
