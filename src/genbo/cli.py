@@ -187,7 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument(
         "--reset",
         action="store_true",
-        help="with --volume: delete all employees, networks and content before seeding",
+        help="with --volume: delete all employees, networks, threads and library items "
+        "(and what belongs to them) before seeding",
     )
     taxonomy = add("import-taxonomy", cmd_import_taxonomy, "import a JobTech Taxonomy JSON file")
     taxonomy.add_argument("file", help="path of the taxonomy file, e.g. jobtech-taxonomy-sv.json")
