@@ -93,11 +93,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
+    if args.reset and not args.volume:
+        print("genbo seed: --reset works only together with --volume.", file=sys.stderr)
+        return 2
     _setup_django(args.data_dir)
+    _migrate()
+    if args.volume:
+        return _seed_volume(args)
     from genbo.demo import seed_demo
 
-    _migrate()
     seed_demo(out=print)
+    return 0
+
+
+def _seed_volume(args: argparse.Namespace) -> int:
+    from genbo.demo.volume import VolumeExistsError, seed_volume
+
+    try:
+        seed_volume(volume=args.volume, seed=args.seed, out=print, reset=args.reset)
+    except VolumeExistsError as error:
+        print(f"genbo seed: {error}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -154,7 +170,26 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--port", type=int, default=DEFAULT_PORT, help="TCP port to listen on")
     serve.add_argument("--workers", type=int, default=1, help="number of app processes")
     serve.add_argument("--migrate", action="store_true", help="apply migrations before serving")
-    add("seed", cmd_seed, "seed the demo data into the database (once)")
+    seed = add(
+        "seed",
+        cmd_seed,
+        "seed the demo data into the database (once), or with --volume the design volume",
+    )
+    seed.add_argument(
+        "--volume",
+        choices=["full", "small"],
+        help="generate load-test data instead of the demo: full is the design volume "
+        "(30,000 employees), small about a hundredth of it",
+    )
+    seed.add_argument(
+        "--seed", type=int, default=2026, help="random seed for --volume (default: 2026)"
+    )
+    seed.add_argument(
+        "--reset",
+        action="store_true",
+        help="with --volume: delete all employees, networks, threads and library items "
+        "(and what belongs to them) before seeding",
+    )
     taxonomy = add("import-taxonomy", cmd_import_taxonomy, "import a JobTech Taxonomy JSON file")
     taxonomy.add_argument("file", help="path of the taxonomy file, e.g. jobtech-taxonomy-sv.json")
     commands.add_parser("compilemessages", help="compile the translation catalogues").set_defaults(

@@ -106,6 +106,19 @@ def test_unknown_command_exits_2(capsys):
     assert "invalid choice" in capsys.readouterr().err
 
 
+def test_seed_reset_without_volume_exits_2(capsys):
+    assert main(["seed", "--reset"]) == 2
+    assert "--reset works only together with --volume" in capsys.readouterr().err
+
+
+def test_seed_unknown_volume_exits_2(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["seed", "--volume", "huge"])
+
+    assert caught.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
 # End to end: `genbo demo` seeds a fresh SQLite database and serves it on 127.0.0.1.
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from genbo.library import services
 from genbo.library.models import Item, MeetingAttachment, UsefulMark
-from tests.factories import LibraryItemFactory
+from tests.factories import LibraryItemFactory, NetworkFactory
 from tests.helpers import field_block, in_swedish, in_swedish_start
 from tests.library.conftest import PDF_BYTES
 
@@ -270,3 +270,26 @@ def test_meeting_page_lists_attachments(client, convener, member, closed_meeting
     assert response.status_code == 302
     assert "Dagordning vår.pdf" in page
     assert attachment.get_absolute_url() in page
+
+
+def test_network_filter_lists_own_networks_only(client, employee, member, open_network):
+    other = NetworkFactory(name="Annat öppet nätverk", access="open")
+    client.force_login(member)
+
+    html = client.get(reverse("library:index")).content.decode()
+
+    assert f'value="{open_network.slug}"' in html
+    assert f'value="{other.slug}"' not in html
+
+
+def test_network_filter_keeps_chosen_other_network(client, employee):
+    other = NetworkFactory(name="Annat öppet nätverk", access="open")
+    LibraryItemFactory(title="Tips från nätverket", network=other)
+    LibraryItemFactory(title="Tips utan nätverk")
+    client.force_login(employee)
+
+    html = client.get(reverse("library:index") + f"?network={other.slug}").content.decode()
+
+    assert f'value="{other.slug}" selected' in html
+    assert "Tips från nätverket" in html
+    assert "Tips utan nätverk" not in html

@@ -1,5 +1,6 @@
 """Mentions in forum posts, written as @[First Last](user:ID) by the autocomplete."""
 
+import functools
 import re
 
 from django.urls import reverse
@@ -61,7 +62,14 @@ def render_post_body(body: str, linked_ids) -> SafeString:
     Other mentions (unknown people, or people who could not read the thread) become
     plain text "@First Last".
     """
-    linked = set(linked_ids or ())
+    return _render_post_body(body or "", frozenset(linked_ids or ()))
+
+
+# The HTML depends only on the text and the linked ids, so every viewer of a thread page
+# can share it. An edit changes the text and so the key; nothing needs to be invalidated.
+# 4,096 entries of a few kilobytes each stay within about 10 MB per process.
+@functools.lru_cache(maxsize=4096)
+def _render_post_body(body: str, linked: frozenset[int]) -> SafeString:
 
     def replace(match: re.Match) -> str:
         name = match["name"]
@@ -70,4 +78,4 @@ def render_post_body(body: str, linked_ids) -> SafeString:
             return f"[@{name}]({reverse('accounts:profile', args=[user_id])})"
         return f"@{name}"
 
-    return render_markdown(MENTION_PATTERN.sub(replace, body or ""))
+    return render_markdown(MENTION_PATTERN.sub(replace, body))

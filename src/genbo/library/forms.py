@@ -271,6 +271,20 @@ class FilterForm(forms.Form):
         choices=[(Order.NEWEST, _("Newest first")), (Order.USEFUL, _("Most useful first"))],
     )
 
-    def __init__(self, *args, networks, **kwargs):
+    def __init__(self, *args, networks, offered_networks, **kwargs):
+        """Accept any of `networks`, but list only `offered_networks` and the chosen one.
+
+        With a thousand networks, a list of every open network would be too long to use
+        and would grow the page with the data; an employee filters by the networks they
+        belong to, and a link with ?network=<slug> still filters by any other.
+        """
         super().__init__(*args, **kwargs)
-        self.fields["network"].queryset = networks
+        field = self.fields["network"]
+        field.queryset = networks
+        offered = [(network.slug, network.name) for network in offered_networks]
+        chosen = self.data.get("network", "") if self.is_bound else ""
+        if chosen and chosen not in {slug for slug, _name in offered}:
+            network = networks.filter(slug=chosen).first()
+            if network is not None:
+                offered.append((network.slug, network.name))
+        field.widget.choices = [("", field.empty_label), *offered]

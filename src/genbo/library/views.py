@@ -73,8 +73,11 @@ def _upload_from(request, form, field: str = "upload"):
 
 @require_GET
 def index(request):
-    networks = selectors.filter_networks(request.user)
-    form = FilterForm(request.GET or None, networks=networks)
+    form = FilterForm(
+        request.GET or None,
+        networks=selectors.filter_networks(request.user),
+        offered_networks=selectors.member_networks(request.user),
+    )
     filters = {}
     if form.is_bound:
         # An invalid value drops only its own filter, because cleaned_data keeps the others.
