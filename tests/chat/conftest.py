@@ -4,6 +4,8 @@ import json
 import uuid
 
 import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
@@ -14,6 +16,25 @@ from genbo.chat.models import Room
 
 # Seconds a test waits for a frame that should arrive.
 FRAME_TIMEOUT = 3
+
+
+@pytest.fixture(autouse=True)
+def no_rate_limit(settings):
+    """Lift the rate limit, which tests reach by writing many messages; some set it again."""
+    settings.GENBO_CHAT_RATE_MESSAGES = 10_000
+
+
+@pytest.fixture(autouse=True)
+def empty_channel_layer():
+    """Start each test with an empty in-memory channel layer.
+
+    Each test runs its sockets in its own event loop. A socket left open by an earlier
+    test would keep a waiting receive bound to that closed loop, and the in-memory layer
+    fails when it wakes it.
+    """
+    layer = get_channel_layer()
+    if hasattr(layer, "flush"):
+        async_to_sync(layer.flush)()
 
 
 @pytest.fixture
