@@ -140,10 +140,15 @@ def direct_room_open(*, creator, others) -> Room:
 
 
 def room_list_add(*, room: Room, user) -> RoomMember:
-    """Put `room` in the list of `user`, where its unread messages are counted."""
-    member, _created = RoomMember.objects.get_or_create(
-        room=room, user=user, defaults={"last_read_id": _newest_id(room)}
-    )
+    """Put `room` in the list of `user`, where its unread messages are counted.
+
+    A new row starts as read up to the newest message, so joining shows no backlog as unread.
+    """
+    member = RoomMember.objects.filter(room=room, user=user).first()
+    if member is None:
+        member, _created = RoomMember.objects.get_or_create(
+            room=room, user=user, defaults={"last_read_id": _newest_id(room)}
+        )
     return member
 
 
