@@ -71,7 +71,7 @@ def test_rate_limited_post_keeps_text(client, employee, topic_room, settings):
 
 
 def test_script_in_message_is_escaped(client, employee, topic_room):
-    send_message(topic_room, employee, '<script>alert(1)</script> [x](javascript:alert(1))')
+    send_message(topic_room, employee, "<script>alert(1)</script> [x](javascript:alert(1))")
     client.force_login(employee)
 
     html = client.get(reverse("chat:room", args=[topic_room.pk])).content.decode()
