@@ -1,4 +1,4 @@
-"""Chat app processes on 127.0.0.1 that share one Redis, for the cross-process test and the benchmark.
+"""Chat app processes on 127.0.0.1 sharing one Redis, for the cross-process tests and bench.
 
 Each process is `uvicorn genbo.asgi:application` on its own free port, with the same
 SQLite file and GENBO_REDIS_URL, so sessions and the channel layer live in Redis. Every

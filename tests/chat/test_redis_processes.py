@@ -1,4 +1,4 @@
-"""Two app processes on 127.0.0.1 sharing Redis: a message sent to one reaches a client of the other.
+"""Two app processes on 127.0.0.1 sharing Redis: a message sent to one reaches the other.
 
 Needs Redis at GENBO_REDIS_TEST_URL (default redis://127.0.0.1:6379/11); without it the
 tests are skipped with the reason, which GENBO_REQUIRE_ALL=1 turns into a failure.
