@@ -75,6 +75,7 @@ class ChatSocket:
     """A WebSocket client of one chat room, speaking JSON frames."""
 
     def __init__(self, room_id: int, session_key: str | None):
+        self.session_key = session_key
         headers = [(b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1")]
         if session_key:
             cookie = f"{settings.SESSION_COOKIE_NAME}={session_key}"

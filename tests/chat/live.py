@@ -194,5 +194,6 @@ def connect(url: str, session_key: str, port: int):
         origin=f"http://127.0.0.1:{port}",
         additional_headers={"Cookie": f"sessionid={session_key}"},
         proxy=None,
-        open_timeout=20,
+        compression=None,
+        open_timeout=60,
     )

@@ -281,6 +281,21 @@ def test_expired_session_closed_on_next_frame(topic_room, employee):
     run(scenario)
 
 
+def test_expired_session_noticed_while_only_reading(topic_room, employee, member, settings):
+    settings.GENBO_CHAT_RECHECK_SECONDS = 0
+
+    async def scenario():
+        reader = await open_socket(topic_room, employee)
+        await database_sync_to_async(
+            Session.objects.filter(session_key=reader.session_key).delete
+        )()
+
+        await database_sync_to_async(send_message)(topic_room, member, "Hallå?")
+        assert await reader.close_code() == consumers.CLOSE_SIGNED_OUT
+
+    run(scenario)
+
+
 def test_edit_and_delete_reach_everyone(topic_room, employee, member):
     async def scenario():
         writer = await open_socket(topic_room, employee)

@@ -13,8 +13,10 @@ The socket is closed with 4401 when the session ended or the employee was deacti
 4403 when the room is not (or no longer) readable, and 4429 for a flood of frames.
 """
 
+import asyncio
 import json
 import logging
+import random
 import time
 from importlib import import_module
 
@@ -84,23 +86,34 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.groups_joined: list[str] = []
         self.frame_times: list[float] = []
         self.checked_at = 0.0
+        self.allowed = False
+        self.recheck_task = None
         cookie_language = self.scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME, "")
         languages = dict(settings.LANGUAGES)
         self.language = cookie_language if cookie_language in languages else settings.LANGUAGE_CODE
-        # Accepting first lets the close code tell the browser why it was turned away.
-        await self.accept()
         if self.user is None or not self.user.is_authenticated:
-            await self.close(code=CLOSE_SIGNED_OUT)
+            await self._turn_away(CLOSE_SIGNED_OUT)
             return
         room = await database_sync_to_async(self._visible_room)()
         if room is None:
-            await self.close(code=CLOSE_NO_ACCESS)
+            await self._turn_away(CLOSE_NO_ACCESS)
             return
         self.room = room
-        self.checked_at = time.monotonic()
+        self.allowed = True
+        # A random age spreads the timed checks of sockets that connected together.
+        self.checked_at = time.monotonic() - random.uniform(0, settings.GENBO_CHAT_RECHECK_SECONDS)
+        # The groups are joined before accepting, so that no event sent after the browser
+        # sees the socket open can miss it.
         for group in (room.group_name, services.user_group(self.user.pk)):
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
+        await self.accept()
+
+    async def _turn_away(self, code: int):
+        # Accepting before closing lets the close code tell the browser why; a socket
+        # closed during the handshake only gets an HTTP 403.
+        await self.accept()
+        await self.close(code=code)
 
     def _visible_room(self) -> Room | None:
         return Room.objects.visible_to(self.user).filter(pk=self.room_id).first()
@@ -167,9 +180,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
         """Check the session, the employee and the room again; close the socket if one fails."""
         user_id = await database_sync_to_async(_session_user_id)(self.session_key)
         if user_id != self.user.pk:
+            self.allowed = False
             await self._close(CLOSE_SIGNED_OUT)
             return False
         if not await database_sync_to_async(selectors.can_read_room)(user_id, self.room.pk):
+            self.allowed = False
             await self._close(CLOSE_NO_ACCESS)
             return False
         self.checked_at = time.monotonic()
@@ -255,19 +270,29 @@ class RoomConsumer(AsyncWebsocketConsumer):
     # Events from the channel layer
 
     async def chat_message(self, event):
-        await self._forward("message", event)
+        await self._forward(event)
 
     async def chat_changed(self, event):
-        await self._forward("changed", event)
+        await self._forward(event)
 
-    async def _forward(self, frame_type: str, event):
-        # Access is checked again before forwarding when the last check is older than the
-        # recheck interval. Membership changes send chat.recheck at once (see below), so
-        # the interval only bounds how late a change without an event is noticed.
-        age = time.monotonic() - self.checked_at
-        if age > settings.GENBO_CHAT_RECHECK_SECONDS and not await self._still_allowed():
+    async def _forward(self, event):
+        # The per-message check reads `allowed`, which every check keeps current. Ending a
+        # membership or closing a network sends chat.recheck, which this socket handles
+        # before any later message. A check older than GENBO_CHAT_RECHECK_SECONDS starts
+        # another one in the background, for changes without such an event (an expired
+        # session); blocking here would stall every socket of the process at once.
+        if not self.allowed:
             return
-        await self._send_json({"type": frame_type, "message": event["message"]})
+        age = time.monotonic() - self.checked_at
+        if age > settings.GENBO_CHAT_RECHECK_SECONDS and self.recheck_task is None:
+            self.recheck_task = asyncio.create_task(self._recheck_in_background())
+        await self.send(text_data=event["frame"])
+
+    async def _recheck_in_background(self):
+        try:
+            await self._still_allowed()
+        finally:
+            self.recheck_task = None
 
     async def chat_recheck(self, event):
         await self._still_allowed()

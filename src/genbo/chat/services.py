@@ -1,5 +1,6 @@
 """Writes on chat rooms and messages, and the events that open sockets receive."""
 
+import json
 import logging
 import time
 import uuid
@@ -251,7 +252,12 @@ def _broadcast(message_id: int, event_type: str) -> None:
     from genbo.chat.selectors import message_payload
 
     message = Message.objects.select_related("author").get(pk=message_id)
-    send_event(message.room.group_name, {"type": event_type, "message": message_payload(message)})
+    frame_type = "message" if event_type == "chat.message" else "changed"
+    # The frame is serialised here once, not once per socket that forwards it.
+    frame = json.dumps(
+        {"type": frame_type, "message": message_payload(message)}, ensure_ascii=False
+    )
+    send_event(message.room.group_name, {"type": event_type, "frame": frame})
 
 
 def message_send(*, room: Room, author, body, client_id) -> tuple[Message, bool]:
