@@ -47,6 +47,9 @@ def parse_args() -> argparse.Namespace:
         "--burst-senders", type=int, default=10, help="senders of the throughput phase"
     )
     parser.add_argument(
+        "--data-dir", help="folder for the database and server logs, kept afterwards"
+    )
+    parser.add_argument(
         "--timeout", type=float, default=120, help="seconds to wait for the last delivery"
     )
     return parser.parse_args()
@@ -177,7 +180,9 @@ def main() -> int:
     if not redis_reachable(redis_url()):
         print(f"Redis is not reachable at {redis_url()}", file=sys.stderr)
         return 1
-    with tempfile.TemporaryDirectory(prefix="genbo-chat-bench-") as data_dir:
+    with tempfile.TemporaryDirectory(prefix="genbo-chat-bench-") as temporary:
+        data_dir = args.data_dir or temporary
+        Path(data_dir).mkdir(parents=True, exist_ok=True)
         chat = LiveChat(
             Path(data_dir),
             processes=args.processes,
