@@ -193,7 +193,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def _frame_hello(self, frame):
         last_id = frame.get("last_id")
         if not isinstance(last_id, int) or isinstance(last_id, bool) or last_id < 0:
-            await self._error("invalid_frame", _("last_id must be a message id."))
+            await self._error("invalid_frame", _("The field last_id must be a message id."))
             return
         missed = await database_sync_to_async(self._missed)(last_id)
         if len(missed) > MAX_CATCH_UP:

@@ -114,7 +114,7 @@
       }
       if (fromOthers) {
         var plain = element.querySelector(".chat-message__body").textContent.trim().slice(0, 200);
-        announce(texts.announce.replace("%(name)s", message.author_name).replace("%(text)s", plain));
+        announce(texts.announce.replace("{name}", message.author_name).replace("{text}", plain));
       }
       if (socket && socket.readyState === WebSocket.OPEN && !document.hidden) {
         socket.send(JSON.stringify({ type: "read", id: lastId }));
