@@ -114,10 +114,11 @@ if REDIS_URL:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
-    # The pub/sub layer publishes a group message once per app process, which then hands
-    # it to its own sockets; the list-based RedisChannelLayer writes one Redis entry per
-    # socket, too slow for a room of hundreds. Pub/sub keeps nothing for a process that is
-    # not listening, so the chat's browsers catch up by message id after reconnecting.
+    # The pub/sub layer publishes a group message once per app process, and each process
+    # hands it to its own sockets. The list-based RedisChannelLayer writes one Redis entry
+    # per socket, which is too slow for a room of hundreds. Pub/sub keeps nothing for a
+    # process that is not listening, so the chat's browsers catch up by message id after
+    # reconnecting.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",

@@ -195,7 +195,7 @@ def connect(url: str, session_key: str, port: int):
         additional_headers={"Cookie": f"sessionid={session_key}"},
         proxy=None,
         compression=None,
-        # A loaded client answers pings late; the tests and the benchmark need no keep-alive.
+        # A loaded client replies to pings late; the tests and the benchmark need no keep-alive.
         ping_interval=None,
         open_timeout=60,
     )

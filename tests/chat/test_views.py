@@ -137,7 +137,9 @@ def test_new_messages_marker_and_unread_counts(client, employee, member, open_ro
     assert "2 unread" in index or "2 olästa" in index
     assert room_page.index('id="chat-new-marker"') < room_page.index(f'id="message-{first_new.pk}"')
     assert room_page.index(f'id="message-{seen.pk}"') < room_page.index('id="chat-new-marker"')
-    assert "unread" not in after.split("<main")[1] and "olästa" not in after.split("<main")[1]
+    main = after.split("<main")[1]
+    assert "unread" not in main
+    assert "olästa" not in main
 
 
 def test_nav_badge_counts_unread(client, employee, member, topic_room):
@@ -218,10 +220,10 @@ def test_direct_conversation_form(client, employee, member):
 
 
 def test_deactivated_colleague_cannot_be_added(client, employee):
-    gone = UserFactory(is_active=False)
+    deactivated = UserFactory(is_active=False)
     client.force_login(employee)
 
-    response = client.post(reverse("chat:direct_create"), {"people": gone.email})
+    response = client.post(reverse("chat:direct_create"), {"people": deactivated.email})
 
     assert response.status_code == 400
 

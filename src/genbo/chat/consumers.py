@@ -156,8 +156,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         unknown = set(frame) - FRAME_FIELDS[frame["type"]] - {"type"}
         if unknown:
-            # An "author" or "room" field would let a frame claim to be someone else or to
-            # write elsewhere; the socket's own user and room are the only ones used.
+            # An "author" or "room" field could claim another author or room. Only the
+            # socket's own user and room are ever used, so such frames are rejected.
             await self._error(
                 "invalid_frame",
                 _("The frame has fields that are not allowed: %(fields)s.")
@@ -277,10 +277,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def _forward(self, event):
         # The per-message check reads `allowed`, which every check keeps current. Ending a
-        # membership or closing a network sends chat.recheck, which this socket handles
-        # before any later message. A check older than GENBO_CHAT_RECHECK_SECONDS starts
-        # another one in the background, for changes without such an event (an expired
-        # session); blocking here would stall every socket of the process at once.
+        # membership or closing a network sends chat.recheck, and this socket handles it
+        # before any later message. When the last check is older than
+        # GENBO_CHAT_RECHECK_SECONDS, another one starts in the background, which catches
+        # changes that send no event, such as an expired session. It does not block here,
+        # because then every socket of the process would stall at the same moment.
         if not self.allowed:
             return
         age = time.monotonic() - self.checked_at
@@ -306,11 +307,20 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=json.dumps(data, ensure_ascii=False))
 
     async def _error(self, code: str, message: str, *, client_id=None):
+        logger.debug(
+            "Rejected a chat frame of user %s in room %s: %s", self.user.pk, self.room_id, code
+        )
         data = {"type": "error", "code": code, "message": message}
         if isinstance(client_id, str):
             data["client_id"] = client_id
         await self._send_json(data)
 
     async def _close(self, code: int):
+        logger.info(
+            "Closing the chat socket of user %s in room %s with %s",
+            self.user.pk,
+            self.room_id,
+            code,
+        )
         await self.disconnect(code)
         await self.close(code=code)

@@ -33,7 +33,7 @@ class RateLimited(ValidationError):
 
 
 def user_group(user_id: int) -> str:
-    """The channel-layer group that every open chat socket of one employee joins."""
+    """Return the channel-layer group that every open chat socket of one employee joins."""
     return f"chat-user-{user_id}"
 
 
