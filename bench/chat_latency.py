@@ -29,6 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from websockets.exceptions import ConnectionClosed  # noqa: E402
+
 from tests.chat.live import LiveChat, connect, redis_reachable, redis_url  # noqa: E402
 
 SEQUENCE = re.compile(r"bench-(\d+)")
@@ -148,8 +150,15 @@ async def run(chat: LiveChat, data: dict, args: argparse.Namespace) -> dict:
 
 
 async def _drain(websocket):
+    """Read a sender's frames and print the errors, such as a rate limit that was reached."""
     while True:
-        await websocket.recv()
+        try:
+            frame = json.loads(await websocket.recv())
+        except ConnectionClosed as closed:
+            print(f"sender socket closed: {closed}", flush=True)
+            return
+        if frame["type"] == "error":
+            print(f"sender error: {frame['code']}: {frame['message']}", flush=True)
 
 
 def report(result: dict, args: argparse.Namespace) -> None:
