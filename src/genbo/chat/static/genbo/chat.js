@@ -69,7 +69,17 @@
       var time = element.querySelector("time");
       time.dateTime = message.created_at;
       time.textContent = message.time;
-      element.querySelector(".chat-message__edited").hidden = !(message.edited && !message.deleted);
+      var edited = element.querySelector(".chat-message__edited");
+      if (!edited) {
+        // Messages rendered by the server have the note only when they were edited.
+        edited = document.createElement("span");
+        edited.className = "chat-message__edited";
+        edited.textContent = texts.edited;
+        var meta = element.querySelector(".chat-message__meta");
+        meta.appendChild(document.createTextNode(" "));
+        meta.appendChild(edited);
+      }
+      edited.hidden = !(message.edited && !message.deleted);
       var body = element.querySelector(".chat-message__body");
       if (message.deleted) {
         body.innerHTML = "";
