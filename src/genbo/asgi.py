@@ -11,8 +11,10 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 
 django_application = get_asgi_application()
 
+from genbo.chat.routing import websocket_urlpatterns as chat_websockets  # noqa: E402
+
 # WebSocket routes are added by the apps that use them (the chat).
-websocket_urlpatterns: list = []
+websocket_urlpatterns: list = [*chat_websockets]
 
 application = ProtocolTypeRouter(
     {

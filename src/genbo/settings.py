@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "genbo.notifications",
     "genbo.library",
     "genbo.experts",
+    "genbo.chat",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "genbo.notifications.context_processors.unread_notifications",
+                "genbo.chat.context_processors.unread_chat_messages",
             ],
         },
     },
@@ -116,20 +118,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis is optional: when GENBO_REDIS_URL is set it carries the cache, the
 # sessions and the channel layer; without it everything stays in the process.
 REDIS_URL = env_str("GENBO_REDIS_URL", "")
+# Starts every key GENBO writes to Redis, so that several portals can share one server.
+REDIS_KEY_PREFIX = env_str("GENBO_REDIS_KEY_PREFIX", "genbo")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            # Lets several GENBO instances share one Redis database without mixing keys.
-            "KEY_PREFIX": env_str("GENBO_REDIS_KEY_PREFIX", "genbo"),
+            "KEY_PREFIX": REDIS_KEY_PREFIX,
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # The pub/sub layer publishes a group message once per app process, and each process
+    # hands it to its own sockets. The list-based RedisChannelLayer writes one Redis entry
+    # per socket, which is too slow for a room of hundreds. Pub/sub keeps nothing for a
+    # process that is not listening, so the chat's browsers catch up by message id after
+    # reconnecting.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{REDIS_KEY_PREFIX}:asgi"},
         }
     }
 else:
@@ -253,6 +261,18 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# Chat: each employee may send at most GENBO_CHAT_RATE_MESSAGES messages per window of
+# GENBO_CHAT_RATE_SECONDS seconds. An open socket checks the session and the room's access
+# again before forwarding a message when its last check is older than
+# GENBO_CHAT_RECHECK_SECONDS; membership changes make it check at once.
+GENBO_CHAT_RATE_MESSAGES = env_int("GENBO_CHAT_RATE_MESSAGES", 20)
+GENBO_CHAT_RATE_SECONDS = env_int("GENBO_CHAT_RATE_SECONDS", 10)
+GENBO_CHAT_RECHECK_SECONDS = env_int("GENBO_CHAT_RECHECK_SECONDS", 10)
+if GENBO_CHAT_RATE_MESSAGES < 1 or GENBO_CHAT_RATE_SECONDS < 1:
+    raise ImproperlyConfigured(
+        "GENBO_CHAT_RATE_MESSAGES and GENBO_CHAT_RATE_SECONDS must be at least 1."
+    )
 
 # Path of the JobTech Taxonomy file that the demo seeds competences from.
 GENBO_TAXONOMY_FILE = env_str("GENBO_TAXONOMY_FILE", "")

@@ -47,6 +47,7 @@ def _pages_for(role: str, page, portal) -> dict[str, str]:
         "expert-requests-expert": "/experts/requests/?role=expert",
         "guide": "/guide/",
         "guide-page": "/guide/conveners/",
+        "chat": "/chat/",
     }
     page.goto(portal.url("/forum/"))
     paths["thread"] = _first_link(page, "main a[href^='/forum/threads/']:not([href$='/new/'])")
@@ -61,6 +62,8 @@ def _pages_for(role: str, page, portal) -> dict[str, str]:
     paths["expert-request"] = _first_link(page, "main .request-list__title a")
     page.goto(portal.url("/networks/hr-natverket/"))
     paths["meeting"] = _first_link(page, "#meetings-heading + ul a")
+    page.goto(portal.url("/chat/"))
+    paths["chat-room"] = _first_link(page, "#my-rooms-heading + ul a")
     page.goto(portal.url("/"))
     paths["profile-own"] = _first_link(page, "nav a[href^='/people/']")
     if role == "convener":

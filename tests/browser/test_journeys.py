@@ -248,3 +248,27 @@ def test_desktop_menu_has_no_toggle(browser, demo_portal):
 
     assert not toggle_visible
     assert forum_visible
+def test_chat_message_arrives_in_other_browser(browser, demo_portal):
+    writer_context, reader_context = browser.new_context(), browser.new_context()
+    writer, reader = writer_context.new_page(), reader_context.new_page()
+    sign_in(writer, demo_portal, "employee")
+    sign_in(reader, demo_portal, "convener")
+    # The demo employee and the demo convener have a direct conversation.
+    writer.goto(demo_portal.url("/chat/"))
+    writer.click("#my-rooms-heading + ul a:has-text('Johan Bergström')")
+    room_url = writer.url
+    reader.goto(room_url)
+    for page in (writer, reader):
+        page.wait_for_selector("#chat-connection:not([hidden])")
+
+    writer.fill("#id_body", "Hej Johan, texten är klar!")
+    writer.keyboard.press("Enter")
+    reader.wait_for_selector("#chat-messages li:has-text('Hej Johan, texten är klar!')")
+    announced = reader.locator("#live-status").inner_text()
+    writer_copies = writer.locator("#chat-messages li:has-text('Hej Johan, texten är klar!')")
+    writer_count = writer_copies.count()
+    writer_context.close()
+    reader_context.close()
+
+    assert "Hej Johan, texten är klar!" in announced
+    assert writer_count == 1

@@ -50,25 +50,25 @@ PAGES = {
     "my_offers": lambda r: reverse("experts:my_offers"),
 }
 
-# Each count starts with three for the signed-in visitor: the session, the user and the
-# unread notification count in the header.
-# search (10): + matching competences, the municipalities of the filter form, the count for
+# Each count starts with four for the signed-in visitor: the session, the user, and the
+# unread notification and chat counts in the header.
+# search (11): + matching competences, the municipalities of the filter form, the count for
 #   the paginator, the page of offers (ranking is in the query), their competences, on-site
 #   municipalities and unavailable periods (three prefetches).
-# search_plain (9): the same without the matching competences.
-# request (5): + the request with its people (one join), its history with the actors.
-# requests (7): + the waiting counts per role, the count for the paginator, the page of
+# search_plain (10): the same without the matching competences.
+# request (6): + the request with its people (one join), its history with the actors.
+# requests (8): + the waiting counts per role, the count for the paginator, the page of
 #   requests, their history.
-# offer (8): + the offer with its expert, its competences, municipalities and periods
+# offer (9): + the offer with its expert, its competences, municipalities and periods
 #   (three prefetches), and the units of the request form's list.
-# my_offers (7): + the offers with their waiting counts, and three prefetches.
+# my_offers (8): + the offers with their waiting counts, and three prefetches.
 EXPECTED = {
-    "search": 10,
-    "search_plain": 9,
-    "request": 5,
-    "requests": 7,
-    "offer": 8,
-    "my_offers": 7,
+    "search": 11,
+    "search_plain": 10,
+    "request": 6,
+    "requests": 8,
+    "offer": 9,
+    "my_offers": 8,
 }
 
 

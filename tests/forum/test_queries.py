@@ -76,15 +76,16 @@ def _measure(client, page: str, size: str) -> int:
     return _count_queries(client, url)
 
 
-# Queries per page, the same at every size. Each starts with three for the signed-in
-# visitor: the session, the user and the unread notification count in the header.
-# start (5): + the topics with thread counts and latest activity (subqueries), the
+# Queries per page, the same at every size. Each starts with four for the signed-in
+# visitor: the session, the user, and the unread notification and chat counts in the
+# header.
+# start (6): + the topics with thread counts and latest activity (subqueries), the
 #   newest threads with topic, network and author joined.
-# topic (6): + the topic, the thread count for the paginator, the page of threads.
-# thread (8): + the thread (topic, network, author and accepted answer joined; follow and
+# topic (7): + the topic, the thread count for the paginator, the page of threads.
+# thread (9): + the thread (topic, network, author and accepted answer joined; follow and
 #   convener are subqueries), its competences, the post count for the paginator, the page
 #   of posts (author joined, own thanks as a subquery), their earlier versions with editors.
-EXPECTED_QUERIES = {"start": 5, "topic": 6, "thread": 8, "thread_last_page": 8}
+EXPECTED_QUERIES = {"start": 6, "topic": 7, "thread": 9, "thread_last_page": 9}
 
 
 @pytest.mark.parametrize("page", sorted(EXPECTED_QUERIES))

@@ -80,16 +80,17 @@ def _measure(client, page: str, size: str) -> int:
     return len(queries)
 
 
-# Queries per page, the same at every size. Each starts with three for the signed-in
-# visitor: the session, the user, and the unread notification count in the header.
-# list (8): + the networks of the filter form, the municipalities of the filter form, the
+# Queries per page, the same at every size. Each starts with four for the signed-in
+# visitor: the session, the user, and the unread notification and chat counts in the
+# header.
+# list (9): + the networks of the filter form, the municipalities of the filter form, the
 #   items count for the paginator, the page of items (author, municipality and network
 #   joined in), and their competences (one prefetch).
-# item page (11): + the item, with author, municipality, network and contact person joined
+# item page (12): + the item, with author, municipality, network and contact person joined
 #   in and the own useful mark as a subquery. Then five prefetches: competences,
 #   municipalities involved, links, files, and versions with their uploaders joined in.
 #   Last the comments count for the paginator and the page of comments with authors.
-EXPECTED_QUERIES = {"list": 8, "list_filtered": 8, "item": 11}
+EXPECTED_QUERIES = {"list": 9, "list_filtered": 9, "item": 12}
 
 
 @pytest.mark.parametrize("page", sorted(EXPECTED_QUERIES))

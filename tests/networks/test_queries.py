@@ -91,24 +91,24 @@ def _measure(client, page: str, size: str) -> int:
     return _count_queries(client, url)
 
 
-# Queries per page, the same at every size. Each starts with three for the signed-in
-# visitor: the session, the user, and the unread notification count that the header's
-# "Notifications" link shows.
-# directory (7): + networks count for the paginator, the municipalities of the filter
+# Queries per page, the same at every size. Each starts with four for the signed-in
+# visitor: the session, the user, and the unread counts that the header's "Chat" and
+# "Notifications" links show.
+# directory (8): + networks count for the paginator, the municipalities of the filter
 #   form, the page of networks (member count, own membership and next meeting are
 #   subqueries), and their conveners (one prefetch).
-# network page as member (13): + the network with the same annotations, its conveners,
+# network page as member (14): + the network with the same annotations, its conveners,
 #   competences and municipalities (three prefetches), members count and members page,
 #   upcoming meetings, past meetings, the latest discussions of the network, and the
 #   expert offers whose competences match the network's ("Experts like this").
-# start page (8): + requests waiting for the user as convener, my networks, my upcoming
+# start page (9): + requests waiting for the user as convener, my networks, my upcoming
 #   meetings, new networks, their conveners.
-# meeting page (12): + the network as on its page (four queries), the meeting, its
+# meeting page (13): + the network as on its page (four queries), the meeting, its
 #   addenda and their authors (two prefetches), the answers with the people who gave them,
 #   and the meeting's attachments (Idébiblioteket's file handling).
-# meetings list (9): + the network as on its page (four queries), the meetings count for
+# meetings list (10): + the network as on its page (four queries), the meetings count for
 #   the paginator and the page of meetings.
-EXPECTED_QUERIES = {"directory": 7, "network": 13, "home": 8, "meeting": 12, "meetings": 9}
+EXPECTED_QUERIES = {"directory": 8, "network": 14, "home": 9, "meeting": 13, "meetings": 10}
 
 
 @pytest.mark.parametrize("page", sorted(EXPECTED_QUERIES))

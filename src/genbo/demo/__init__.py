@@ -25,6 +25,7 @@ import genbo
 from genbo.accounts.models import Competence, User, normalise_competence_key
 from genbo.accounts.taxonomy import import_taxonomy, read_taxonomy
 from genbo.core.models import Municipality, OrganisationUnit
+from genbo.demo.chat import seed_chat
 from genbo.demo.content import (
     ADDENDUM_TEMPLATES,
     AREA_CODES,
@@ -115,6 +116,7 @@ def seed_demo(*, out: Output = print, taxonomy_file: Path | None = None, seed: i
         seeder.seed_forum()
         seed_library(seeder.rng, out)
         seed_experts(seeder.rng, out, employee=employee_email, convener=_demo_email(DEMO_CONVENER))
+        seed_chat(seeder.rng, out, employee=employee_email, convener=_demo_email(DEMO_CONVENER))
     out(f"Demo data seeded in {time.monotonic() - started:.1f} s.")
     return True
 

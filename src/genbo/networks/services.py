@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from genbo.chat.services import membership_ended, network_access_changed
 from genbo.core.audit import audit_record
 from genbo.networks.models import Meeting, MeetingResponse, Membership, MinutesAddendum, Network
 
@@ -59,6 +60,9 @@ def network_update(
     if municipalities is not None:
         network.municipalities.set(municipalities)
     audit_record(action="network.update", actor=by, target=network, fields=sorted(fields))
+    if network.is_closed and not was_closed:
+        # Non-members reading the network's chat room lose it now.
+        network_access_changed(network=network)
     if was_closed and not network.is_closed:
         pending = network.memberships.filter(status=Membership.Status.PENDING)
         for user_id in pending.values_list("user_id", flat=True):
@@ -90,6 +94,7 @@ def membership_leave(*, network: Network, user) -> Membership | None:
         return None
     _check_keeps_a_convener(membership)
     membership.delete()
+    membership_ended(user_id=user.pk)
     audit_record(action="membership.leave", actor=user, target=network, user_id=user.pk)
     return membership
 
@@ -135,6 +140,7 @@ def membership_add(*, network: Network, user, by, role: str = Membership.Role.ME
 def membership_remove(*, membership: Membership, by) -> None:
     _check_keeps_a_convener(membership)
     membership.delete()
+    membership_ended(user_id=membership.user_id)
     audit_record(
         action="membership.remove", actor=by, target=membership.network, user_id=membership.user_id
     )

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from genbo.chat.models import room_access_q
 from genbo.experts.models import party_q
 from genbo.forum.models import thread_access_q
 
@@ -13,6 +14,7 @@ class Kind(models.TextChoices):
     REPLY = "reply", _("A new reply in a thread I follow")
     MENTION = "mention", _("Someone mentions me")
     BORROW_REQUEST = "borrow_request", _("Borrowing requests: new requests, answers and approvals")
+    CHAT_MENTION = "chat_mention", _("Someone mentions me in a chat room")
 
 
 class Channel(models.TextChoices):
@@ -27,6 +29,8 @@ DEFAULT_CHANNELS = {
     Kind.REPLY: Channel.APP,
     Kind.MENTION: Channel.APP_AND_EMAIL,
     Kind.BORROW_REQUEST: Channel.APP_AND_EMAIL,
+    # A chat is read while it happens, so its mentions stay in GENBO unless chosen.
+    Kind.CHAT_MENTION: Channel.APP,
 }
 
 
@@ -35,13 +39,15 @@ class NotificationQuerySet(models.QuerySet):
         """Return the notifications of `user` about threads that `user` may still read.
 
         A notification about a borrowing request stays visible while `user` is still a
-        party to the request: its requester, its expert or its approving manager.
+        party to the request: its requester, its expert or its approving manager. One
+        about a chat message stays visible while `user` may read the message's room.
         """
         if not user.is_authenticated or not user.is_active:
             return self.none()
         about_thread = Q(thread__isnull=False) & thread_access_q(user, thread_field="thread")
         about_request = Q(borrow_request__isnull=False) & party_q(user, prefix="borrow_request__")
-        return self.filter(recipient=user).filter(about_thread | about_request)
+        about_chat = Q(chat_message__isnull=False) & room_access_q(user, "chat_message__room")
+        return self.filter(recipient=user).filter(about_thread | about_request | about_chat)
 
     def unread(self) -> "NotificationQuerySet":
         return self.filter(read_at__isnull=True)
@@ -62,8 +68,8 @@ class Notification(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
-    # A notification is about a forum post (thread and post set) or about a borrowing
-    # request (borrow_request and event set).
+    # A notification is about a forum post (thread and post set), a borrowing request
+    # (borrow_request and event set) or a chat message (chat_message set).
     thread = models.ForeignKey(
         "forum.Thread",
         on_delete=models.CASCADE,
@@ -88,6 +94,14 @@ class Notification(models.Model):
         related_name="notifications",
         verbose_name=_("borrowing request"),
     )
+    chat_message = models.ForeignKey(
+        "chat.Message",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("chat message"),
+    )
     event = models.CharField(_("event"), max_length=30, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
@@ -104,11 +118,14 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.recipient_id}: {self.kind} {self.post_id or self.borrow_request_id}"
+        target = self.post_id or self.borrow_request_id or self.chat_message_id
+        return f"{self.recipient_id}: {self.kind} {target}"
 
     def get_absolute_url(self) -> str:
         if self.borrow_request_id:
             return reverse("experts:request", args=[self.borrow_request_id])
+        if self.chat_message_id:
+            return self.chat_message.get_absolute_url()
         return reverse("forum:post", args=[self.post_id])
 
     @property

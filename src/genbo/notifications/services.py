@@ -91,6 +91,30 @@ def notify_request(*, recipient_ids, actor, borrow_request, event: str) -> list[
     return rows
 
 
+def notify_chat_mention(*, recipient_ids, actor, message) -> list[Notification]:
+    """Store one notification per person mentioned in the chat `message`.
+
+    The caller passes only people who may read the message's room; the e-mail step checks
+    again when it sends.
+    """
+    rows = [
+        Notification(
+            recipient_id=recipient_id, kind=Kind.CHAT_MENTION, actor=actor, chat_message=message
+        )
+        for recipient_id in recipient_ids
+    ]
+    Notification.objects.bulk_create(rows)
+    ids = [row.pk for row in rows if row.pk is not None]
+    if not ids:
+        ids = list(
+            Notification.objects.filter(
+                chat_message=message, recipient_id__in=recipient_ids
+            ).values_list("pk", flat=True)
+        )
+    transaction.on_commit(partial(send_notification_emails, ids))
+    return rows
+
+
 def _build_email(notification: Notification) -> EmailMultiAlternatives:
     base_url = settings.GENBO_BASE_URL.rstrip("/")
     context = {
@@ -102,7 +126,12 @@ def _build_email(notification: Notification) -> EmailMultiAlternatives:
         "post_url": base_url + notification.get_absolute_url(),
         "settings_url": base_url + reverse("notifications:settings"),
     }
-    prefix = "request_" if notification.borrow_request_id else ""
+    if notification.borrow_request_id:
+        prefix = "request_"
+    elif notification.chat_message_id:
+        prefix = "chat_"
+    else:
+        prefix = ""
     # Employees have no stored language yet, so e-mails use the portal's default, Swedish.
     with translation.override(settings.LANGUAGE_CODE):
         subject = " ".join(
@@ -123,7 +152,14 @@ def send_notification_emails(notification_ids) -> int:
     """
     notifications = Notification.objects.filter(
         pk__in=notification_ids, recipient__is_active=True
-    ).select_related("recipient", "actor", "thread", "thread__network", "borrow_request__offer")
+    ).select_related(
+        "recipient",
+        "actor",
+        "thread",
+        "thread__network",
+        "borrow_request__offer",
+        "chat_message__room__network",
+    )
     messages = [
         _build_email(notification)
         for notification in notifications

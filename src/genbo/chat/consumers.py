@@ -1,0 +1,326 @@
+"""The WebSocket of one chat room: live messages, sending, editing, deleting and catch-up.
+
+Frames are JSON objects with a "type". From the browser:
+  {"type": "hello", "last_id": 41}            send me what I missed after message 41
+  {"type": "send", "client_id": UUID, "body": "..."}
+  {"type": "edit", "id": 42, "body": "..."}   {"type": "delete", "id": 42}
+  {"type": "read", "id": 42}                  I have read up to message 42
+To the browser: "message" (new), "changed" (edited or deleted), "ack" (your send is
+stored, with its id), "error" (with a code and a message for people), "reload" (too much
+was missed; load the page again).
+
+The socket is closed with 4401 when the session ended or the employee was deactivated,
+4403 when the room is not (or no longer) readable, and 4429 for a flood of frames.
+"""
+
+import asyncio
+import json
+import logging
+import random
+import time
+from importlib import import_module
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+
+from genbo.chat import selectors, services
+from genbo.chat.models import MAX_MESSAGE_LENGTH, Message, Room
+
+logger = logging.getLogger(__name__)
+
+CLOSE_SIGNED_OUT = 4401
+CLOSE_NO_ACCESS = 4403
+CLOSE_FLOOD = 4429
+# A frame longer than this is rejected before it is parsed: a message at the length
+# limit, escaped as JSON, with room for the other fields.
+MAX_FRAME_CHARACTERS = MAX_MESSAGE_LENGTH * 6 + 500
+# More frames than this within one second close the socket.
+MAX_FRAMES_PER_SECOND = 20
+# The most missed messages sent after a reconnection; with more, the browser reloads.
+MAX_CATCH_UP = 200
+FRAME_FIELDS = {
+    "hello": {"last_id"},
+    "send": {"client_id", "body"},
+    "edit": {"id", "body"},
+    "delete": {"id"},
+    "read": {"id"},
+}
+
+
+def _session_user_id(session_key: str | None) -> int | None:
+    """Return the id of the active employee signed in with `session_key`, or None.
+
+    The session is loaded again from its store, so a session that expired, was signed out
+    or belongs to a changed password gives None, as it would for an HTTP request.
+    """
+    if not session_key:
+        return None
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    data = store.load()
+    user_id = data.get(SESSION_KEY)
+    if user_id is None or data.get(BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS:
+        return None
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        return None
+    if not constant_time_compare(data.get(HASH_SESSION_KEY, ""), user.get_session_auth_hash()):
+        return None
+    if not user.is_active:
+        # Known but deactivated: every socket of this employee closes, here and elsewhere.
+        services.chat_disconnect_user(user.pk)
+        return None
+    return user.pk
+
+
+class RoomConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        self.room_id = self.scope["url_route"]["kwargs"]["room_id"]
+        self.user = self.scope.get("user")
+        self.session_key = getattr(self.scope.get("session"), "session_key", None)
+        self.groups_joined: list[str] = []
+        self.frame_times: list[float] = []
+        self.checked_at = 0.0
+        self.allowed = False
+        self.recheck_task = None
+        cookie_language = self.scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME, "")
+        languages = dict(settings.LANGUAGES)
+        self.language = cookie_language if cookie_language in languages else settings.LANGUAGE_CODE
+        if self.user is None or not self.user.is_authenticated:
+            await self._turn_away(CLOSE_SIGNED_OUT)
+            return
+        room = await database_sync_to_async(self._visible_room)()
+        if room is None:
+            await self._turn_away(CLOSE_NO_ACCESS)
+            return
+        self.room = room
+        self.allowed = True
+        # A random age spreads the timed checks of sockets that connected together.
+        self.checked_at = time.monotonic() - random.uniform(0, settings.GENBO_CHAT_RECHECK_SECONDS)
+        # The groups are joined before accepting, so that no event sent after the browser
+        # sees the socket open can miss it.
+        for group in (room.group_name, services.user_group(self.user.pk)):
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.append(group)
+        await self.accept()
+
+    async def _turn_away(self, code: int):
+        # Accepting before closing lets the close code tell the browser why; a socket
+        # closed during the handshake only gets an HTTP 403.
+        await self.accept()
+        await self.close(code=code)
+
+    def _visible_room(self) -> Room | None:
+        return Room.objects.visible_to(self.user).filter(pk=self.room_id).first()
+
+    async def disconnect(self, code):
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.groups_joined = []
+
+    # Frames from the browser
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if not self.groups_joined:
+            return
+        with translation.override(self.language):
+            await self._receive(text_data)
+
+    async def _receive(self, text_data):
+        if self._flooding():
+            logger.warning("Closing chat socket of user %s: frame flood", self.user.pk)
+            await self._close(CLOSE_FLOOD)
+            return
+        if text_data is None:
+            await self._error("invalid_frame", _("Only text frames with JSON are accepted."))
+            return
+        if len(text_data) > MAX_FRAME_CHARACTERS:
+            await self._error(
+                "too_long",
+                _("The message is too long. The limit is %(limit)d characters.")
+                % {"limit": MAX_MESSAGE_LENGTH},
+            )
+            return
+        try:
+            frame = json.loads(text_data)
+        except ValueError:
+            await self._error("invalid_json", _("The frame is not valid JSON."))
+            return
+        if not isinstance(frame, dict) or frame.get("type") not in FRAME_FIELDS:
+            await self._error("invalid_frame", _("The frame has no known type."))
+            return
+        unknown = set(frame) - FRAME_FIELDS[frame["type"]] - {"type"}
+        if unknown:
+            # An "author" or "room" field could claim another author or room. Only the
+            # socket's own user and room are ever used, so such frames are rejected.
+            await self._error(
+                "invalid_frame",
+                _("The frame has fields that are not allowed: %(fields)s.")
+                % {"fields": ", ".join(sorted(unknown))},
+                client_id=frame.get("client_id"),
+            )
+            return
+        if not await self._still_allowed():
+            return
+        handler = getattr(self, f"_frame_{frame['type']}")
+        await handler(frame)
+
+    def _flooding(self) -> bool:
+        now = time.monotonic()
+        self.frame_times = [moment for moment in self.frame_times if now - moment < 1.0]
+        self.frame_times.append(now)
+        return len(self.frame_times) > MAX_FRAMES_PER_SECOND
+
+    async def _still_allowed(self) -> bool:
+        """Check the session, the employee and the room again; close the socket if one fails."""
+        user_id = await database_sync_to_async(_session_user_id)(self.session_key)
+        if user_id != self.user.pk:
+            self.allowed = False
+            await self._close(CLOSE_SIGNED_OUT)
+            return False
+        if not await database_sync_to_async(selectors.can_read_room)(user_id, self.room.pk):
+            self.allowed = False
+            await self._close(CLOSE_NO_ACCESS)
+            return False
+        self.checked_at = time.monotonic()
+        return True
+
+    async def _frame_hello(self, frame):
+        last_id = frame.get("last_id")
+        if not isinstance(last_id, int) or isinstance(last_id, bool) or last_id < 0:
+            await self._error("invalid_frame", _("The field last_id must be a message id."))
+            return
+        missed = await database_sync_to_async(self._missed)(last_id)
+        if len(missed) > MAX_CATCH_UP:
+            await self._send_json({"type": "reload"})
+            return
+        for payload in missed:
+            await self._send_json({"type": "message", "message": payload})
+
+    def _missed(self, last_id: int) -> list[dict]:
+        messages = selectors.messages_after(self.room, last_id, limit=MAX_CATCH_UP + 1)
+        return [selectors.message_payload(message) for message in messages]
+
+    async def _frame_send(self, frame):
+        client_id = frame.get("client_id")
+        try:
+            payload = await database_sync_to_async(self._send)(client_id, frame.get("body"))
+        except ValidationError as error:
+            code = "rate_limited" if isinstance(error, services.RateLimited) else "invalid"
+            await self._error(code, " ".join(error.messages), client_id=client_id)
+            return
+        except PermissionDenied:
+            await self._close(CLOSE_NO_ACCESS)
+            return
+        await self._send_json({"type": "ack", "client_id": str(client_id), "message": payload})
+
+    def _send(self, client_id, body) -> dict:
+        with translation.override(self.language):
+            message, _created = services.message_send(
+                room=self.room, author=self.user, body=body, client_id=client_id
+            )
+        message.author = self.user
+        return selectors.message_payload(message)
+
+    async def _frame_edit(self, frame):
+        await self._change(frame, edit=True)
+
+    async def _frame_delete(self, frame):
+        await self._change(frame, edit=False)
+
+    async def _change(self, frame, *, edit: bool):
+        with translation.override(self.language):
+            await self._apply_change_reporting(frame, edit)
+
+    async def _apply_change_reporting(self, frame, edit: bool):
+        try:
+            await database_sync_to_async(self._apply_change)(frame, edit)
+        except ValidationError as error:
+            await self._error("invalid", " ".join(error.messages))
+        except (Message.DoesNotExist, PermissionDenied, TypeError, ValueError):
+            await self._error("not_found", _("You can only change your own messages in this room."))
+
+    def _apply_change(self, frame, edit: bool) -> None:
+        message_id = frame.get("id")
+        if not isinstance(message_id, int) or isinstance(message_id, bool):
+            raise ValueError("The message id must be a whole number.")
+        message = Message.objects.select_related("room__network").get(
+            pk=message_id, room=self.room, author=self.user
+        )
+        with translation.override(self.language):
+            if edit:
+                services.message_edit(message=message, by=self.user, body=frame.get("body"))
+            else:
+                services.message_delete(message=message, by=self.user)
+
+    async def _frame_read(self, frame):
+        message_id = frame.get("id")
+        if not isinstance(message_id, int) or isinstance(message_id, bool) or message_id < 0:
+            await self._error("invalid_frame", _("The message id must be a whole number."))
+            return
+        await database_sync_to_async(services.room_mark_read)(
+            room=self.room, user=self.user, message_id=message_id
+        )
+
+    # Events from the channel layer
+
+    async def chat_message(self, event):
+        await self._forward(event)
+
+    async def chat_changed(self, event):
+        await self._forward(event)
+
+    async def _forward(self, event):
+        # The per-message check reads `allowed`, which every check keeps current. Ending a
+        # membership or closing a network sends chat.recheck, and this socket handles it
+        # before any later message. When the last check is older than
+        # GENBO_CHAT_RECHECK_SECONDS, another one starts in the background, which catches
+        # changes that send no event, such as an expired session. It does not block here,
+        # because then every socket of the process would stall at the same moment.
+        if not self.allowed:
+            return
+        age = time.monotonic() - self.checked_at
+        if age > settings.GENBO_CHAT_RECHECK_SECONDS and self.recheck_task is None:
+            self.recheck_task = asyncio.create_task(self._recheck_in_background())
+        await self.send(text_data=event["frame"])
+
+    async def _recheck_in_background(self):
+        try:
+            await self._still_allowed()
+        finally:
+            self.recheck_task = None
+
+    async def chat_recheck(self, event):
+        await self._still_allowed()
+
+    async def chat_disconnect(self, event):
+        await self._close(CLOSE_SIGNED_OUT)
+
+    # Sending
+
+    async def _send_json(self, data: dict):
+        await self.send(text_data=json.dumps(data, ensure_ascii=False))
+
+    async def _error(self, code: str, message: str, *, client_id=None):
+        logger.debug(
+            "Rejected a chat frame of user %s in room %s: %s", self.user.pk, self.room_id, code
+        )
+        data = {"type": "error", "code": code, "message": message}
+        if isinstance(client_id, str):
+            data["client_id"] = client_id
+        await self._send_json(data)
+
+    async def _close(self, code: int):
+        logger.info(
+            "Closing the chat socket of user %s in room %s with %s",
+            self.user.pk,
+            self.room_id,
+            code,
+        )
+        await self.disconnect(code)
+        await self.close(code=code)

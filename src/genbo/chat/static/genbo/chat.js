@@ -1,0 +1,273 @@
+// Live chat room: receives messages over a WebSocket and sends the form through it.
+// Without JavaScript the page still works: the form posts and the page reloads.
+(function () {
+  "use strict";
+
+  var CLOSE_SIGNED_OUT = 4401;
+  var CLOSE_NO_ACCESS = 4403;
+  var MAX_RETRY_DELAY_MS = 30000;
+
+  function randomUuid() {
+    if (window.crypto && crypto.randomUUID) {
+      return crypto.randomUUID();
+    }
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  }
+
+  function start() {
+    var form = document.getElementById("chat-form");
+    if (!form || form.dataset.paged) {
+      return;
+    }
+    var log = document.getElementById("chat-log");
+    var list = document.getElementById("chat-messages");
+    var template = document.getElementById("chat-message-template");
+    var texts = document.getElementById("chat-texts").dataset;
+    var status = document.getElementById("chat-connection");
+    var textarea = form.querySelector("textarea[name=body]");
+    var clientIdField = form.querySelector("input[name=client_id]");
+    var userId = Number(form.dataset.userId);
+    var lastId = Number(form.dataset.newestId) || 0;
+    var pending = new Map();
+    var socket = null;
+    var retryDelay = 1000;
+    var stopped = false;
+
+    var marker = document.getElementById("chat-new-marker");
+    if (marker) {
+      log.scrollTop = marker.offsetTop - log.offsetTop;
+    } else {
+      log.scrollTop = log.scrollHeight;
+    }
+
+    function showStatus(text) {
+      status.hidden = !text;
+      status.textContent = text || "";
+    }
+
+    function announce(text) {
+      var region = document.getElementById("live-status");
+      if (region) {
+        region.textContent = text;
+      }
+    }
+
+    function nearBottom() {
+      return log.scrollHeight - log.scrollTop - log.clientHeight < 80;
+    }
+
+    function fill(element, message) {
+      element.id = "message-" + message.id;
+      element.dataset.id = message.id;
+      element.classList.remove("chat-message--pending");
+      element.classList.toggle("chat-message--deleted", message.deleted);
+      element.querySelector(".chat-message__meta strong").textContent = message.author_name;
+      var time = element.querySelector("time");
+      time.dateTime = message.created_at;
+      time.textContent = message.time;
+      var edited = element.querySelector(".chat-message__edited");
+      if (!edited) {
+        // Messages rendered by the server have the note only when they were edited.
+        edited = document.createElement("span");
+        edited.className = "chat-message__edited";
+        edited.textContent = texts.edited;
+        var meta = element.querySelector(".chat-message__meta");
+        meta.appendChild(document.createTextNode(" "));
+        meta.appendChild(edited);
+      }
+      edited.hidden = !(message.edited && !message.deleted);
+      var body = element.querySelector(".chat-message__body");
+      if (message.deleted) {
+        body.innerHTML = "";
+        var note = document.createElement("p");
+        note.className = "muted";
+        note.textContent = texts.deleted;
+        body.appendChild(note);
+      } else {
+        // The server sends HTML that its Markdown renderer and sanitiser produced.
+        body.innerHTML = message.html;
+      }
+      var actions = element.querySelector(".chat-message__actions");
+      if (actions && actions.querySelector("[data-action]")) {
+        var own = message.author_id === userId && !message.deleted;
+        actions.hidden = !own;
+        actions.querySelector("[data-action=edit]").href = texts.editUrl.replace("/0/", "/" + message.id + "/");
+        actions.querySelector("[data-action=delete]").href = texts.deleteUrl.replace("/0/", "/" + message.id + "/");
+      } else if (actions && message.deleted) {
+        actions.remove();
+      }
+    }
+
+    function newElement() {
+      return template.content.firstElementChild.cloneNode(true);
+    }
+
+    function addMessage(message, fromOthers) {
+      var empty = document.getElementById("chat-empty");
+      if (empty) {
+        empty.remove();
+      }
+      if (document.getElementById("message-" + message.id)) {
+        return;
+      }
+      var follow = nearBottom();
+      var element = newElement();
+      fill(element, message);
+      list.appendChild(element);
+      lastId = Math.max(lastId, message.id);
+      if (follow) {
+        log.scrollTop = log.scrollHeight;
+      }
+      if (fromOthers) {
+        var plain = element.querySelector(".chat-message__body").textContent.trim().slice(0, 200);
+        announce(texts.announce.replace("{name}", message.author_name).replace("{text}", plain));
+      }
+      if (socket && socket.readyState === WebSocket.OPEN && !document.hidden) {
+        socket.send(JSON.stringify({ type: "read", id: lastId }));
+      }
+    }
+
+    function send(frame) {
+      socket.send(JSON.stringify(frame));
+    }
+
+    function sendPending() {
+      pending.forEach(function (item, clientId) {
+        send({ type: "send", client_id: clientId, body: item.body });
+      });
+    }
+
+    function showError(text) {
+      var errors = form.querySelector(".chat-error");
+      if (!errors) {
+        errors = document.createElement("p");
+        errors.className = "errorlist chat-error";
+        errors.setAttribute("role", "alert");
+        form.insertBefore(errors, form.firstChild);
+      }
+      errors.textContent = text;
+    }
+
+    function clearError() {
+      var errors = form.querySelector(".chat-error");
+      if (errors) {
+        errors.remove();
+      }
+    }
+
+    function onFrame(event) {
+      var frame;
+      try {
+        frame = JSON.parse(event.data);
+      } catch (error) {
+        return;
+      }
+      if (frame.type === "message") {
+        addMessage(frame.message, frame.message.author_id !== userId);
+      } else if (frame.type === "ack") {
+        var item = pending.get(frame.client_id);
+        if (item) {
+          item.element.remove();
+          pending.delete(frame.client_id);
+        }
+        addMessage(frame.message, false);
+      } else if (frame.type === "changed") {
+        var existing = document.getElementById("message-" + frame.message.id);
+        if (existing) {
+          fill(existing, frame.message);
+        }
+      } else if (frame.type === "error") {
+        var failed = frame.client_id && pending.get(frame.client_id);
+        if (failed) {
+          failed.element.remove();
+          pending.delete(frame.client_id);
+          if (!textarea.value) {
+            textarea.value = failed.body;
+          }
+        }
+        showError(frame.message);
+      } else if (frame.type === "reload") {
+        window.location.reload();
+      }
+    }
+
+    function connect() {
+      var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+      socket = new WebSocket(scheme + window.location.host + form.dataset.socketPath);
+      socket.addEventListener("open", function () {
+        retryDelay = 1000;
+        showStatus(texts.connected);
+        send({ type: "hello", last_id: lastId });
+        sendPending();
+      });
+      socket.addEventListener("message", onFrame);
+      socket.addEventListener("close", function (event) {
+        if (event.code === CLOSE_SIGNED_OUT || event.code === CLOSE_NO_ACCESS) {
+          stopped = true;
+          showStatus(texts.closed);
+          return;
+        }
+        showStatus(texts.reconnecting);
+        window.setTimeout(connect, retryDelay);
+        retryDelay = Math.min(retryDelay * 2, MAX_RETRY_DELAY_MS);
+      });
+    }
+
+    form.addEventListener("submit", function (event) {
+      if (stopped) {
+        // The plain form post still works and carries its own client id.
+        return;
+      }
+      event.preventDefault();
+      var body = textarea.value;
+      if (!body.trim()) {
+        textarea.focus();
+        return;
+      }
+      clearError();
+      var clientId = randomUuid();
+      var element = newElement();
+      element.classList.add("chat-message--pending");
+      element.querySelector(".chat-message__meta strong").textContent = texts.sending;
+      element.querySelector(".chat-message__body").textContent = body;
+      var actions = element.querySelector(".chat-message__actions");
+      if (actions) {
+        actions.remove();
+      }
+      list.appendChild(element);
+      log.scrollTop = log.scrollHeight;
+      pending.set(clientId, { body: body, element: element });
+      textarea.value = "";
+      clientIdField.value = randomUuid();
+      if (socket && socket.readyState === WebSocket.OPEN) {
+        send({ type: "send", client_id: clientId, body: body });
+      }
+      // Otherwise the message waits in `pending` and goes out when the socket reopens.
+    });
+
+    textarea.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
+
+    document.addEventListener("visibilitychange", function () {
+      if (!document.hidden && socket && socket.readyState === WebSocket.OPEN && lastId) {
+        send({ type: "read", id: lastId });
+      }
+    });
+
+    connect();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

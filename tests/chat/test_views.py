@@ -1,0 +1,261 @@
+"""Chat pages without JavaScript: reading, posting, history, unread counts, edit and delete."""
+
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from genbo.chat import services
+from genbo.chat.models import Message
+from genbo.chat.selectors import MESSAGES_PER_PAGE
+from tests.chat.conftest import send_message
+from tests.factories import UserFactory
+from tests.helpers import in_swedish
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(client, room, body, client_id=None):
+    return client.post(
+        reverse("chat:post", args=[room.pk]),
+        {"body": body, "client_id": str(client_id or uuid.uuid4())},
+    )
+
+
+def test_plain_form_posts_and_shows_message(client, employee, topic_room):
+    client.force_login(employee)
+
+    response = _post(client, topic_room, "Hej från ett formulär utan **JavaScript**")
+    message = Message.objects.get()
+    page = client.get(reverse("chat:room", args=[topic_room.pk])).content.decode()
+
+    assert response.status_code == 302
+    assert response.url.endswith(f"#message-{message.pk}")
+    assert "<strong>JavaScript</strong>" in page
+
+
+def test_double_submit_stores_once(client, employee, topic_room):
+    client.force_login(employee)
+    client_id = uuid.uuid4()
+
+    _post(client, topic_room, "En gång", client_id)
+    _post(client, topic_room, "En gång", client_id)
+
+    assert Message.objects.count() == 1
+
+
+@pytest.mark.parametrize("body", ["", "   ", "z" * 100_000])
+def test_bad_post_shows_error_and_keeps_text(client, employee, topic_room, body):
+    client.force_login(employee)
+
+    response = _post(client, topic_room, body)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'class="errorlist' in html
+    if body.strip():
+        assert body[:100] in html
+    assert not Message.objects.exists()
+
+
+def test_rate_limited_post_keeps_text(client, employee, topic_room, settings):
+    settings.GENBO_CHAT_RATE_MESSAGES = 1
+    client.force_login(employee)
+    _post(client, topic_room, "Första")
+
+    response = _post(client, topic_room, "Andra texten finns kvar")
+
+    assert response.status_code == 400
+    assert "Andra texten finns kvar" in response.content.decode()
+    assert Message.objects.count() == 1
+
+
+def test_script_in_message_is_escaped(client, employee, topic_room):
+    send_message(topic_room, employee, "<script>alert(1)</script> [x](javascript:alert(1))")
+    client.force_login(employee)
+
+    html = client.get(reverse("chat:room", args=[topic_room.pk])).content.decode()
+
+    assert "<script>alert(1)" not in html
+    assert 'href="javascript:' not in html
+
+
+def test_history_pages_by_message_id(client, employee, member, topic_room):
+    messages = [send_message(topic_room, member, f"Meddelande {n}") for n in range(60)]
+    client.force_login(employee)
+
+    newest = client.get(reverse("chat:room", args=[topic_room.pk])).content.decode()
+    oldest_shown = messages[-MESSAGES_PER_PAGE]
+    older = client.get(
+        reverse("chat:room", args=[topic_room.pk]), {"before": oldest_shown.pk}
+    ).content.decode()
+
+    assert f'id="message-{messages[-1].pk}"' in newest
+    assert f'id="message-{messages[9].pk}"' not in newest
+    assert f"?before={oldest_shown.pk}" in newest
+    assert f'id="message-{messages[9].pk}"' in older
+    assert f'id="message-{oldest_shown.pk}"' not in older
+
+
+def test_older_messages_partial_for_htmx(client, employee, member, topic_room):
+    messages = [send_message(topic_room, member, f"Rad {n}") for n in range(3)]
+    client.force_login(employee)
+
+    response = client.get(
+        reverse("chat:room", args=[topic_room.pk]),
+        {"before": messages[-1].pk},
+        headers={"HX-Request": "true"},
+    )
+
+    html = response.content.decode()
+    assert "<html" not in html
+    assert f'id="message-{messages[0].pk}"' in html
+    assert 'hx-swap-oob="true"' in html
+
+
+@pytest.mark.parametrize("before", ["abc", "-1", "0"])
+def test_invalid_before_is_404(client, employee, topic_room, before):
+    client.force_login(employee)
+
+    response = client.get(reverse("chat:room", args=[topic_room.pk]), {"before": before})
+
+    assert response.status_code == 404
+
+
+def test_new_messages_marker_and_unread_counts(client, employee, member, open_room):
+    client.force_login(employee)
+    client.get(reverse("chat:room", args=[open_room.pk]))
+    seen = send_message(open_room, member, "Redan sett")
+    services.room_mark_read(room=open_room, user=employee, message_id=seen.pk)
+    first_new = send_message(open_room, member, "Nytt ett")
+    send_message(open_room, member, "Nytt två")
+
+    index = client.get(reverse("chat:index")).content.decode()
+    room_page = client.get(reverse("chat:room", args=[open_room.pk])).content.decode()
+    after = client.get(reverse("chat:index")).content.decode()
+
+    assert "2 unread" in index or "2 olästa" in index
+    assert room_page.index('id="chat-new-marker"') < room_page.index(f'id="message-{first_new.pk}"')
+    assert room_page.index(f'id="message-{seen.pk}"') < room_page.index('id="chat-new-marker"')
+    main = after.split("<main")[1]
+    assert "unread" not in main
+    assert "olästa" not in main
+
+
+def test_nav_badge_counts_unread(client, employee, member, topic_room):
+    client.force_login(employee)
+    client.get(reverse("chat:room", args=[topic_room.pk]))
+    for _ in range(3):
+        send_message(topic_room, member)
+
+    header = client.get(reverse("core:home")).content.decode().split("<main")[0]
+
+    assert "(3 unread)" in header or "(3 olästa)" in header
+
+
+def test_own_messages_are_not_unread(client, employee, topic_room):
+    client.force_login(employee)
+    client.get(reverse("chat:room", args=[topic_room.pk]))
+    send_message(topic_room, employee, "Mitt eget")
+
+    header = client.get(reverse("core:home")).content.decode().split("<main")[0]
+
+    assert "unread" not in header.split("Chat")[1].split("</a>")[0]
+
+
+def test_edit_page_saves(client, employee, topic_room):
+    message = send_message(topic_room, employee, "Stavfal")
+    client.force_login(employee)
+
+    form = client.get(reverse("chat:edit", args=[message.pk]))
+    response = client.post(reverse("chat:edit", args=[message.pk]), {"body": "Stavfel rättat"})
+
+    assert "Stavfal" in form.content.decode()
+    assert response.status_code == 302
+    message.refresh_from_db()
+    assert message.body == "Stavfel rättat"
+    assert message.edited_at is not None
+
+
+def test_delete_asks_first(client, employee, topic_room):
+    message = send_message(topic_room, employee, "Ta bort mig")
+    client.force_login(employee)
+
+    confirm = client.get(reverse("chat:delete", args=[message.pk]))
+    message.refresh_from_db()
+    assert confirm.status_code == 200
+    assert not message.is_deleted
+
+    client.post(reverse("chat:delete", args=[message.pk]))
+    page = client.get(reverse("chat:room", args=[topic_room.pk])).content.decode()
+
+    message.refresh_from_db()
+    assert message.is_deleted
+    assert "Ta bort mig" not in page
+    assert in_swedish("The message is deleted.") in page
+
+
+def test_topic_room_form(client, employee):
+    client.force_login(employee)
+
+    response = client.post(reverse("chat:topic_create"), {"name": "Digitalisering"})
+    duplicate = client.post(reverse("chat:topic_create"), {"name": "digitalisering"})
+
+    assert response.status_code == 302
+    assert duplicate.status_code == 400
+    assert 'value="digitalisering"' in duplicate.content.decode()
+
+
+def test_direct_conversation_form(client, employee, member):
+    client.force_login(employee)
+
+    response = client.post(reverse("chat:direct_create"), {"people": f" {member.email.upper()} "})
+    unknown = client.post(
+        reverse("chat:direct_create"), {"people": f"{member.email}, finns.inte@example.se"}
+    )
+
+    assert response.status_code == 302
+    assert unknown.status_code == 400
+    assert "finns.inte@example.se" in unknown.content.decode()
+
+
+def test_deactivated_colleague_cannot_be_added(client, employee):
+    deactivated = UserFactory(is_active=False)
+    client.force_login(employee)
+
+    response = client.post(reverse("chat:direct_create"), {"people": deactivated.email})
+
+    assert response.status_code == 400
+
+
+def test_network_room_link_opens_room(client, member, closed_network):
+    client.force_login(member)
+
+    response = client.get(reverse("chat:network", args=[closed_network.slug]))
+
+    assert response.status_code == 302
+    assert response.url == closed_network.chat_room.get_absolute_url()
+
+
+def test_leaving_list_removes_room(client, employee, topic_room):
+    client.force_login(employee)
+
+    client.post(reverse("chat:leave", args=[topic_room.pk]))
+
+    assert not topic_room.members.filter(user=employee).exists()
+
+
+def test_direct_room_cannot_be_left(client, employee, direct_room):
+    client.force_login(employee)
+
+    client.post(reverse("chat:leave", args=[direct_room.pk]))
+
+    assert direct_room.members.filter(user=employee).exists()
+
+
+def test_empty_states(client, employee):
+    client.force_login(employee)
+
+    html = client.get(reverse("chat:index")).content.decode()
+
+    assert in_swedish("There are no topic rooms yet. Start one below.") in html
