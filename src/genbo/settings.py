@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "genbo.notifications",
     "genbo.library",
     "genbo.experts",
+    "genbo.search",
 ]
 
 MIDDLEWARE = [

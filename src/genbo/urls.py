@@ -22,5 +22,6 @@ urlpatterns = [
     path("notifications/", include("genbo.notifications.urls")),
     path("experts/", include("genbo.experts.urls")),
     path("library/", include("genbo.library.urls")),
+    path("search/", include("genbo.search.urls")),
     path("media/<path:path>", media_file, name="media"),
 ]
