@@ -26,9 +26,7 @@ def corpus(employee, member, convener, closed_network):
     procurement = CompetenceFactory(label="Offentlig upphandling", synonyms=["LOU", "inköp"])
     plain_language = CompetenceFactory(label="Klarspråk", synonyms=["begriplig text"])
 
-    kristoffer = UserFactory(
-        first_name="Kristoffer", last_name="Lindqvist", title="Upphandlare"
-    )
+    kristoffer = UserFactory(first_name="Kristoffer", last_name="Lindqvist", title="Upphandlare")
     kristoffer.competences.set([procurement])
     asa = UserFactory(
         first_name="Åsa",
@@ -87,7 +85,9 @@ def corpus(employee, member, convener, closed_network):
         thread=transport, author=member, body="Vi använde LOU och ett ramavtal."
     )
     hidden_reply = PostFactory(
-        thread=settling_in, author=member, body="Ett dolt svar om semesterplanering.",
+        thread=settling_in,
+        author=member,
+        body="Ett dolt svar om semesterplanering.",
         hidden_at=now,
     )
     secret_thread = ThreadFactory(
@@ -125,4 +125,3 @@ def corpus(employee, member, convener, closed_network):
     )
     reindex()
     return SimpleNamespace(**locals())
-

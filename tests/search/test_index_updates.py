@@ -88,9 +88,7 @@ def test_deleted_reply_leaves_the_index(employee, member):
 
 def test_rolled_back_write_leaves_the_index_unchanged(employee):
     with pytest.raises(RuntimeError), transaction.atomic():
-        forum.thread_create(
-            author=employee, topic=forum_topic(), title="Kalkylark", body="Text"
-        )
+        forum.thread_create(author=employee, topic=forum_topic(), title="Kalkylark", body="Text")
         raise RuntimeError("the request failed after the thread was written")
     assert not SearchDocument.objects.exists()
     assert _hits(employee, "kalkylark") == []

@@ -103,7 +103,7 @@ def test_swedish_query(corpus, employee, text, expected, absent):
     for group in groups:
         for title in group:
             assert title in titles, f"{title!r} missing from {titles}"
-    for earlier, later in zip(groups, groups[1:]):
+    for earlier, later in zip(groups, groups[1:], strict=False):
         last_of_earlier = max(titles.index(title) for title in earlier)
         first_of_later = min(titles.index(title) for title in later)
         assert last_of_earlier < first_of_later, f"order {titles}, expected {expected}"

@@ -182,7 +182,7 @@ def test_pagination(client, employee):
 def test_stored_html_is_escaped_in_title_and_snippet(client, employee):
     LibraryItemFactory(
         title='<script>alert("x")</script> Blankett',
-        description='<img src=x onerror=alert(1)> blankett <b>fet</b>',
+        description="<img src=x onerror=alert(1)> blankett <b>fet</b>",
     )
     reindex()
     html = _get(client, employee, q="blankett").content.decode()

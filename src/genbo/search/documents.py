@@ -1,4 +1,4 @@
-"""What each kind of object puts into the search index.
+"""Builders of search documents, one per kind of searchable object.
 
 Each source has a queryset that loads everything its builder reads, so indexing one
 object and rebuilding the whole index read the same fields.
@@ -128,7 +128,7 @@ def thread_document(thread: Thread) -> DocumentData | None:
 
 
 def post_document(post: Post) -> DocumentData | None:
-    """Build the document of a reply; the question is part of its thread's document."""
+    """Build the document of a reply. The question is part of its thread's document."""
     thread = post.thread
     gone = post.deleted_at is not None or post.hidden_at is not None
     if post.is_question or gone or thread.deleted_at is not None:
@@ -203,7 +203,7 @@ def offer_document(offer: ExpertOffer) -> DocumentData | None:
 
 @dataclass(frozen=True)
 class Source:
-    """Where documents of one kind come from."""
+    """The model, queryset and builder of one kind of document."""
 
     kind: str
     model: type[Model]
@@ -219,9 +219,7 @@ SOURCES = [
     Source(
         Kind.PERSON,
         get_user_model(),
-        lambda: get_user_model()
-        .objects.select_related("unit")
-        .prefetch_related("competences"),
+        lambda: get_user_model().objects.select_related("unit").prefetch_related("competences"),
         person_document,
     ),
     Source(

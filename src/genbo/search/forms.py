@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from genbo.accounts.models import Competence
 from genbo.core.models import Municipality
@@ -17,13 +18,17 @@ class SearchForm(forms.Form):
     """
 
     q = forms.CharField(label=_("Search for"), required=False, strip=True)
-    kind = forms.MultipleChoiceField(label=_("Show"), required=False, choices=Kind.choices)
+    kind = forms.MultipleChoiceField(
+        label=pgettext_lazy("search filter", "Show"), required=False, choices=Kind.choices
+    )
     municipality = forms.ModelChoiceField(
         label=_("Municipality"),
         queryset=Municipality.objects.all(),
         required=False,
         to_field_name="slug",
-        error_messages={"invalid_choice": _("That municipality does not exist, so it was not used.")},
+        error_messages={
+            "invalid_choice": _("That municipality does not exist, so it was not used.")
+        },
     )
     competence = forms.ModelChoiceField(
         label=_("Competence"),
@@ -59,9 +64,7 @@ class SearchForm(forms.Form):
         cleaned = super().clean()
         first, last = cleaned.get("date_from"), cleaned.get("date_to")
         if first and last and last < first:
-            self.add_error(
-                "date_to", ValidationError(_("The end date is before the start date."))
-            )
+            self.add_error("date_to", ValidationError(_("The end date is before the start date.")))
         return cleaned
 
     def filters(self) -> Filters:

@@ -10,7 +10,7 @@ from genbo.core.models import Municipality
 from genbo.networks.models import Network, member_access_q
 
 TITLE_MAX_LENGTH = 300
-# Longer texts are cut before indexing; the start of a text carries its subject.
+# Longer texts are cut before indexing, because the start of a text carries its subject.
 BODY_MAX_LENGTH = 20000
 
 
@@ -55,7 +55,7 @@ class SearchDocument(models.Model):
     # Competence labels and their synonyms, so that a synonym finds what is tagged.
     keywords = models.TextField(_("keywords"), blank=True)
     url = models.CharField(_("address"), max_length=500)
-    # The network whose member content this is; null for content visible to everyone.
+    # The network whose member content this is, or null for content every employee may read.
     network = models.ForeignKey(
         Network,
         on_delete=models.CASCADE,

@@ -26,7 +26,7 @@ SUGGESTIONS_PER_KIND = 5
 
 @dataclass
 class Filters:
-    """The filters of one search; None or empty means "any"."""
+    """The filters of one search, where None or empty means "any"."""
 
     kinds: list[str] = field(default_factory=list)
     municipality: object = None

@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import translation
 from django.db.models import Model
+from django.utils import translation
 
 from genbo.forum.models import Post, Thread
 from genbo.search.backends import get_backend
@@ -115,7 +115,7 @@ def _index_thread(thread_id: int) -> SearchDocument | None:
 
 
 def remove_object(obj: Model) -> None:
-    """Remove the search document of `obj`; call it before deleting `obj`."""
+    """Remove the search document of `obj`. Call it before deleting `obj`."""
     source = _source_for(obj)
     SearchDocument.objects.filter(kind=source.kind, object_id=obj.pk).delete()
 

@@ -20,15 +20,15 @@ WORD_PATTERN = re.compile(r"[^\W_]+")
 # that a query typed on a keyboard without å, ä and ö still finds the word.
 FOLDING = str.maketrans("åäöæøéèêëüáàâíïóôú", "aaoaoeeeeuaaaiioou")
 
-# The longest query that is read; the rest of the text is ignored.
+# Maximum length of a query in characters. The rest of the text is ignored.
 MAX_QUERY_LENGTH = 200
-# The most words of a query that take part in the search.
+# Maximum number of words of a query that take part in the search.
 MAX_QUERY_TERMS = 8
 # Words shorter than this match only whole stems, so that "a" does not match everything.
 MIN_PREFIX_LENGTH = 3
 
-# Function words that say nothing about what is searched for. The list is short on
-# purpose: a word missing here still works, it only narrows the search.
+# Function words that carry no subject, so they are left out of queries. The list is
+# short on purpose, because a word missing here still works and only narrows the search.
 STOP_WORDS = frozenset(
     """
     alla allt andra att av bara blev bli blir de dem den denna deras dess det detta dig din
@@ -155,8 +155,8 @@ def parse_query(raw: str) -> Query:
 def plain_text(markdown: str) -> str:
     """Return the readable words of Markdown `markdown`, without its markup.
 
-    A cheap approximation that keeps link texts and mention names; it never produces
-    HTML, and whatever it leaves is escaped when shown.
+    A cheap approximation that keeps link texts and mention names. It produces no HTML,
+    and whatever it leaves is escaped when shown.
     """
     text = re.sub(r"@\[([^\[\]\n]{1,160})\]\(user:[0-9]{1,12}\)", r"\1", markdown or "")
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)

@@ -1,4 +1,4 @@
-"""What both backends provide, and an expression for SQL on columns Django does not know."""
+"""The backend interface, and an expression for SQL on columns Django does not know."""
 
 from dataclasses import dataclass
 
@@ -31,8 +31,8 @@ class Matcher:
     """The expressions one query needs: which documents match, and how well.
 
     `matches` passes documents whose text matches, or whose name is a near miss of a
-    typed word; `text_match` is true for the first kind only; `score` ranks within
-    each group, higher is better.
+    typed word. `text_match` is true for the first kind only. `score` ranks the
+    documents within each group, and higher is better.
     """
 
     matches: Expression

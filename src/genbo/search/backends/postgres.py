@@ -41,9 +41,7 @@ class PostgresBackend(SearchBackend):
         if names:
             # `<%` is true when the words are similar enough to a part of the name, by
             # pg_trgm.word_similarity_threshold, which genbo.search.apps sets.
-            matches = boolean_sql(
-                f"({text_sql} OR %s <%% {{table}}.name_folded)", [tsquery, names]
-            )
+            matches = boolean_sql(f"({text_sql} OR %s <%% {{table}}.name_folded)", [tsquery, names])
             text_match = boolean_sql(text_sql, [tsquery])
         else:
             matches = boolean_sql(text_sql, [tsquery])

@@ -15,7 +15,7 @@ from genbo.search.text import Query, fold, index_text, near_miss
 # bm25 weights of the columns title, body, folded title, folded body: a match with
 # å, ä and ö as typed ranks above a match of the folded words only.
 BM25 = "bm25(search_fts, 10.0, 3.0, 2.0, 0.6)"
-# Names read per query for the forgiving match; the trigram index picks the closest.
+# Maximum names read per query for the forgiving match. The trigram index picks the closest.
 MAX_NAME_CANDIDATES = 200
 
 
@@ -66,7 +66,7 @@ class SqliteBackend(SearchBackend):
     def near_miss_ids(self, query: Query) -> list[int]:
         """Return the documents of people and networks whose names nearly match a word.
 
-        The trigram table narrows the names to the closest candidates; the edit
+        The trigram table narrows the names to the closest candidates, and the edit
         distance is then checked in Python on those only.
         """
         typed = [word for word in query.typo_words if len(word) >= 4]
@@ -82,9 +82,7 @@ class SqliteBackend(SearchBackend):
             )
             candidates = cursor.fetchall()
         return [
-            row_id
-            for row_id, name in candidates
-            if all(near_miss(word, name) for word in typed)
+            row_id for row_id, name in candidates if all(near_miss(word, name) for word in typed)
         ]
 
     def matcher(self, query: Query) -> Matcher:
@@ -93,7 +91,9 @@ class SqliteBackend(SearchBackend):
         near_ids = self.near_miss_ids(query)
         if near_ids:
             placeholders = ", ".join(["%s"] * len(near_ids))
-            matches = boolean_sql(f"({text_sql} OR {{pk}} IN ({placeholders}))", [expression, *near_ids])
+            matches = boolean_sql(
+                f"({text_sql} OR {{pk}} IN ({placeholders}))", [expression, *near_ids]
+            )
         else:
             matches = boolean_sql(text_sql, [expression])
         # Whole words rank above parts of compounds: "upphandling" finds both
