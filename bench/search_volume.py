@@ -331,6 +331,7 @@ def measure(viewer) -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    print(f"load average before measuring: {os.getloadavg()[0]:.1f}")
     competence = Competence.objects.filter(key__startswith="arkiv").first()
     all_timings = []
     print(f"\n{'query':<28} {'hits':>8} {'p50 ms':>8} {'p95 ms':>8}")
@@ -368,6 +369,11 @@ def main() -> int:
     parser.add_argument("database_url", help="postgres:// URL of an existing, empty database")
     parser.add_argument("--scale", type=float, default=1.0, help="share of the design volume")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the generated text")
+    parser.add_argument(
+        "--measure-only",
+        action="store_true",
+        help="measure a database that an earlier run of this script has filled",
+    )
     args = parser.parse_args()
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         parser.error("give a postgres:// URL")
@@ -376,6 +382,11 @@ def main() -> int:
     from genbo.search.models import SearchDocument
     from genbo.search.services import reindex
 
+    if args.measure_only:
+        from genbo.accounts.models import User
+
+        measure(User.objects.get(email="bench0@genbo.invalid"))
+        return 0
     if SearchDocument.objects.exists():
         raise SystemExit("The database already holds a search index; give an empty database.")
     viewer = build(args.scale, random.Random(args.seed))

@@ -7,12 +7,13 @@ and highlights come only from documents the user may see.
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q, Value
+from django.db.models import Q, Value
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from genbo.accounts.models import Competence, normalise_competence_key
 from genbo.search.backends import get_backend
+from genbo.search.facets import count_facets
 from genbo.search.models import NAME_KINDS, Kind, SearchDocument
 from genbo.search.text import Query, highlight, snippet
 
@@ -94,16 +95,7 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _filtered(documents, filters: Filters, *, without: str = ""):
-    """Apply every filter except the one named `without`, for that filter's facet."""
-    if filters.kinds and without != "kind":
-        documents = documents.filter(kind__in=filters.kinds)
-    if filters.municipality is not None and without != "municipality":
-        documents = documents.filter(municipalities=filters.municipality)
-    if filters.competence is not None and without != "competence":
-        documents = documents.filter(competences=filters.competence)
-    if filters.network is not None and without != "network":
-        documents = documents.filter(network=filters.network)
+def _dated(documents, filters: Filters):
     if filters.date_from is not None:
         documents = documents.filter(date__gte=_start_of(filters.date_from))
     if filters.date_to is not None:
@@ -111,26 +103,25 @@ def _filtered(documents, filters: Filters, *, without: str = ""):
     return documents
 
 
-def _facet(documents, value_field: str, label_field: str, selected, key: str) -> list:
-    """Count the documents per value of one filter, the most frequent values first.
+def _filtered(documents, filters: Filters):
+    if filters.kinds:
+        documents = documents.filter(kind__in=filters.kinds)
+    if filters.municipality is not None:
+        documents = documents.filter(municipalities=filters.municipality)
+    if filters.competence is not None:
+        documents = documents.filter(competences=filters.competence)
+    if filters.network is not None:
+        documents = documents.filter(network=filters.network)
+    return documents
 
-    `selected` is the chosen object, whose attribute `key` is the value in the address.
-    """
-    rows = (
-        documents.filter(**{f"{value_field}__isnull": False})
-        .values(value_field, label_field)
-        .annotate(count=Count("pk"))
-        .order_by("-count", label_field)[:FACET_SIZE]
-    )
+
+def _facet(rows, selected, key: str) -> list[FacetValue]:
+    """Turn counted rows into facet values; `selected` is the chosen object, whose
+    attribute `key` is the value in the address."""
     chosen = str(getattr(selected, key)) if selected is not None else None
     values = [
-        FacetValue(
-            value=str(row[value_field]),
-            label=row[label_field],
-            count=row["count"],
-            selected=str(row[value_field]) == chosen,
-        )
-        for row in rows
+        FacetValue(value=value, label=label, count=count, selected=value == chosen)
+        for value, label, count in rows
     ]
     if chosen is not None and not any(value.selected for value in values):
         # A chosen value stays visible, with no hits, so that it can be seen and removed.
@@ -141,8 +132,9 @@ def _facet(documents, value_field: str, label_field: str, selected, key: str) ->
 def search(user, query: Query, filters: Filters, *, page: int = 1) -> SearchPage:
     """Return one page of the documents that match `query` and `filters`, with facets.
 
-    Runs five queries whatever the number of hits. SQLite runs one more when a typed
-    word has four letters or more: the forgiving match on names reads its candidates.
+    Runs two queries whatever the number of hits: the facet counts, and the page.
+    SQLite runs one more when a typed word has four letters or more, because the
+    forgiving match on names reads its candidates first.
     """
     result = SearchPage(query=query)
     visible = SearchDocument.objects.visible_to(user)
@@ -157,12 +149,9 @@ def search(user, query: Query, filters: Filters, *, page: int = 1) -> SearchPage
     else:
         return result
 
-    kind_counts = dict(
-        _filtered(matching, filters, without="kind")
-        .values_list("kind")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
+    matching = _dated(matching, filters)
+    counted = count_facets(matching, filters, size=FACET_SIZE)
+    kind_counts = {value: count for value, _label, count in counted["kind"]}
     result.kind_facet = [
         FacetValue(
             value=kind.value,
@@ -174,27 +163,9 @@ def search(user, query: Query, filters: Filters, *, page: int = 1) -> SearchPage
     ]
     shown_kinds = filters.kinds or list(kind_counts)
     result.total = sum(kind_counts.get(kind, 0) for kind in shown_kinds)
-    result.municipality_facet = _facet(
-        _filtered(matching, filters, without="municipality"),
-        "municipalities__slug",
-        "municipalities__name",
-        filters.municipality,
-        "slug",
-    )
-    result.competence_facet = _facet(
-        _filtered(matching, filters, without="competence"),
-        "competences__id",
-        "competences__label",
-        filters.competence,
-        "pk",
-    )
-    result.network_facet = _facet(
-        _filtered(matching, filters, without="network"),
-        "network__slug",
-        "network__name",
-        filters.network,
-        "slug",
-    )
+    result.municipality_facet = _facet(counted["municipality"], filters.municipality, "slug")
+    result.competence_facet = _facet(counted["competence"], filters.competence, "pk")
+    result.network_facet = _facet(counted["network"], filters.network, "slug")
 
     result.page_count = min(MAX_PAGE, -(-result.total // PAGE_SIZE))
     result.page = max(1, min(page, result.page_count or 1))

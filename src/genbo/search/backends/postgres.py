@@ -12,22 +12,24 @@ from genbo.search.text import Query
 
 # ts_rank weights for D, C, B, A: folded text, folded title, text, title.
 RANK_WEIGHTS = "ARRAY[0.05, 0.2, 0.4, 1.0]::float4[]"
+# Names have at most this many words; longer queries skip the forgiving name match.
+MAX_NAME_TERMS = 3
 
 
-def tsquery_text(query: Query, *, prefix: bool = True) -> str:
-    """Return a tsquery for the `simple` configuration that needs every term, as typed in
-    the typed text or folded in the folded text.
+def tsquery_text(query: Query, *, prefix: bool = True, weighted: bool = True) -> str:
+    """Return a tsquery for the `simple` configuration that needs every term.
 
     The terms are already Snowball stems, the same as the `swedish` configuration
     makes when it indexes, so `simple` only lower-cases them. Terms hold only letters
     and digits, so nothing typed can act as tsquery syntax. With `prefix` False, only
-    whole stems match.
+    whole stems match. With `weighted`, the typed stem counts only in the typed text
+    (weights A and B) and the folded stem only in the folded text (C and D).
     """
     groups = []
     for term in query.terms:
         star = "*" if prefix and term.prefix else ""
-        # Weights A and B hold the words as typed, C and D the folded words.
-        groups.append(f"({term.stem}:{star}AB | {term.folded}:{star}CD)")
+        typed, folded = ("AB", "CD") if weighted else ("", "")
+        groups.append(f"({term.stem}:{star}{typed} | {term.folded}:{star}{folded})")
     return " & ".join(groups)
 
 
@@ -35,9 +37,11 @@ class PostgresBackend(SearchBackend):
     vendor = "postgresql"
 
     def matcher(self, query: Query) -> Matcher:
-        tsquery = tsquery_text(query)
+        # Matching ignores the weights, because a weighted tsquery makes PostgreSQL
+        # recheck every row the GIN index returns. The weights only rank.
+        tsquery = tsquery_text(query, weighted=False)
         text_sql = "{table}.vector @@ to_tsquery('simple', %s)"
-        names = " ".join(query.typo_words)
+        names = " ".join(query.typo_words) if len(query.terms) <= MAX_NAME_TERMS else ""
         if names:
             # `<%` is true when the words are similar enough to a part of the name, by
             # pg_trgm.word_similarity_threshold, which genbo.search.apps sets.
@@ -49,5 +53,7 @@ class PostgresBackend(SearchBackend):
         # Whole words rank above parts of compounds: "upphandling" finds both
         # "upphandlingen" and "upphandlingsregler", the first one higher.
         rank = f"ts_rank({RANK_WEIGHTS}, {{table}}.vector, to_tsquery('simple', %s))"
-        score = float_sql(f"{rank} + {rank}", [tsquery, tsquery_text(query, prefix=False)])
+        score = float_sql(
+            f"{rank} + {rank}", [tsquery_text(query), tsquery_text(query, prefix=False)]
+        )
         return Matcher(matches=matches, text_match=text_match, score=score)
