@@ -3,6 +3,10 @@
 The matching documents are collected once in a materialized common table expression,
 and each facet counts them with every filter applied except its own, so that choosing
 a municipality still shows how many hits the other municipalities have.
+
+NOTE: the counts visit every matching row of the wide document table, so a word found in
+tens of thousands of documents takes seconds at the design volume (docs/performance.md).
+Counting from a narrow table of ids, kinds, networks and vectors would remove most of it.
 """
 
 from django.core.exceptions import EmptyResultSet
