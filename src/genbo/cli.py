@@ -124,6 +124,16 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     _setup_django(args.data_dir)
     from django.core.management import call_command
 
+    from genbo.search.models import Kind
+
+    unknown = sorted(set(args.kind or []) - set(Kind.values))
+    if unknown:
+        print(
+            f"genbo reindex: unknown kind {', '.join(unknown)}; "
+            f"choose from {', '.join(Kind.values)}",
+            file=sys.stderr,
+        )
+        return 2
     call_command("reindex", kind=args.kind or None)
     return 0
 
