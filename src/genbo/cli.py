@@ -1,4 +1,4 @@
-"""The `genbo` command: demo, serve, seed, import-taxonomy, compilemessages, manage."""
+"""The `genbo` command: demo, serve, seed, import-taxonomy, reindex, compilemessages, manage."""
 
 import argparse
 import os
@@ -136,6 +136,24 @@ def cmd_import_taxonomy(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reindex(args: argparse.Namespace) -> int:
+    _setup_django(args.data_dir)
+    from django.core.management import call_command
+
+    from genbo.search.models import Kind
+
+    unknown = sorted(set(args.kind or []) - set(Kind.values))
+    if unknown:
+        print(
+            f"genbo reindex: unknown kind {', '.join(unknown)}; "
+            f"choose from {', '.join(Kind.values)}",
+            file=sys.stderr,
+        )
+        return 2
+    call_command("reindex", kind=args.kind or None)
+    return 0
+
+
 def cmd_compilemessages(args: argparse.Namespace) -> int:
     print(f"{compile_messages()} message catalogue(s) compiled")
     return 0
@@ -192,6 +210,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     taxonomy = add("import-taxonomy", cmd_import_taxonomy, "import a JobTech Taxonomy JSON file")
     taxonomy.add_argument("file", help="path of the taxonomy file, e.g. jobtech-taxonomy-sv.json")
+    rebuild = add("reindex", cmd_reindex, "rebuild the search index, showing the progress")
+    rebuild.add_argument("--kind", action="append", help="rebuild only this kind of document")
     commands.add_parser("compilemessages", help="compile the translation catalogues").set_defaults(
         handler=cmd_compilemessages
     )

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "genbo.library",
     "genbo.experts",
     "genbo.chat",
+    "genbo.search",
 ]
 
 MIDDLEWARE = [

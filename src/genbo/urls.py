@@ -23,5 +23,6 @@ urlpatterns = [
     path("experts/", include("genbo.experts.urls")),
     path("library/", include("genbo.library.urls")),
     path("chat/", include("genbo.chat.urls")),
+    path("search/", include("genbo.search.urls")),
     path("media/<path:path>", media_file, name="media"),
 ]

@@ -48,6 +48,8 @@ def _pages_for(role: str, page, portal) -> dict[str, str]:
         "guide": "/guide/",
         "guide-page": "/guide/conveners/",
         "chat": "/chat/",
+        "search": "/search/?q=f%C3%B6rskola",
+        "search-filtered": "/search/?q=n%C3%A4tverk&kind=network&kind=person",
     }
     page.goto(portal.url("/forum/"))
     paths["thread"] = _first_link(page, "main a[href^='/forum/threads/']:not([href$='/new/'])")

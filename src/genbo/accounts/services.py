@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 
 from genbo.accounts.models import Competence, normalise_competence_key
 from genbo.core.audit import audit_record
+from genbo.search.services import index_object
 
 
 def competences_resolve(labels: list[str]) -> list[Competence]:
@@ -40,3 +41,4 @@ def profile_update(*, user, form) -> None:
         storage = user.photo.storage
         transaction.on_commit(lambda: storage.delete(old_photo))
     audit_record(action="profile.update", actor=user, target=user, fields=sorted(form.changed_data))
+    index_object(user)

@@ -29,6 +29,7 @@ from genbo.experts.models import (
     UnavailablePeriod,
 )
 from genbo.notifications.services import notify_request
+from genbo.search.services import index_object, remove_object
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +88,7 @@ def offer_create(
         for starts_on, ends_on in unavailable
     )
     audit_record(action="expert_offer.create", actor=expert, target=offer, offer_id=offer.pk)
+    index_object(offer)
     return offer
 
 
@@ -124,9 +126,11 @@ def offer_update(
         for starts_on, ends_on in unavailable
     )
     audit_record(action="expert_offer.update", actor=by, target=offer, fields=sorted(fields))
+    index_object(offer)
     return offer
 
 
+@transaction.atomic
 def offer_set_active(*, offer: ExpertOffer, by, active: bool) -> ExpertOffer:
     if offer.expert_id != by.pk:
         raise ValidationError(_("Only the expert can switch the offer on or off."))
@@ -139,6 +143,7 @@ def offer_set_active(*, offer: ExpertOffer, by, active: bool) -> ExpertOffer:
             target=offer,
             offer_id=offer.pk,
         )
+        index_object(offer)
     return offer
 
 
@@ -155,6 +160,7 @@ def offer_delete(*, offer: ExpertOffer, by) -> None:
             )
         )
     audit_record(action="expert_offer.delete", actor=by, target=offer, offer_id=offer.pk)
+    remove_object(offer)
     offer.delete()
 
 

@@ -24,6 +24,7 @@ from genbo.forum.models import (
 from genbo.networks.models import Membership, Network
 from genbo.notifications.models import Kind
 from genbo.notifications.services import notify
+from genbo.search.services import index_object
 
 logger = logging.getLogger(__name__)
 
@@ -129,6 +130,7 @@ def thread_create(
     post.body, post.mentioned_ids = _readable_mentions(thread, body, author=author)
     post.save()
     _follow(thread, author)
+    index_object(thread)
     if post.mentioned_ids:
         notify(kind=Kind.MENTION, recipient_ids=post.mentioned_ids, actor=author, post=post)
     return thread
@@ -182,6 +184,7 @@ def _post_reply(*, thread: Thread, author, body: str, idempotency_key) -> Post:
     Thread.objects.filter(pk=thread.pk).update(
         reply_count=F("reply_count") + 1, last_activity_at=now
     )
+    index_object(post)
 
     followers = set(
         users_who_can_read(
@@ -232,6 +235,7 @@ def post_edit(*, post: Post, by, body: str, title: str | None = None) -> Post:
         new_mentions = [pk for pk in post.mentioned_ids if pk not in old_mentions]
         if new_mentions:
             notify(kind=Kind.MENTION, recipient_ids=new_mentions, actor=by, post=post)
+    index_object(post)
     return post
 
 
@@ -252,6 +256,7 @@ def post_delete(*, post: Post, by) -> Post:
     elif not post.is_hidden:
         _count_reply_gone(thread, post)
     audit_record(action="post.delete", actor=by, target=thread, post_id=post.pk)
+    index_object(post)
     return post
 
 
@@ -280,6 +285,7 @@ def post_set_hidden(*, post: Post, by, hidden: bool) -> Post:
             Thread.objects.filter(pk=post.thread_id).update(reply_count=F("reply_count") + 1)
     action = "post.hide" if hidden else "post.unhide"
     audit_record(action=action, actor=by, target=post.thread, post_id=post.pk)
+    index_object(post)
     return post
 
 

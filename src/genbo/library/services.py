@@ -31,6 +31,7 @@ from genbo.library.models import (
     UsefulMark,
 )
 from genbo.networks.models import Membership
+from genbo.search.services import index_object, remove_object
 
 logger = logging.getLogger(__name__)
 
@@ -203,6 +204,7 @@ def item_create(
                 [Link(item=item, url=url, title=link_title) for url, link_title in cleaned_links]
             )
             audit_record(action="library.item_create", actor=author, target=item, item_id=item.pk)
+            index_object(item)
     except Exception:
         for storage_name in written:
             files.delete_stored(storage_name)
@@ -239,6 +241,7 @@ def item_update(
     item.competences.set(competences)
     if item.kind == Item.Kind.PROJECT and municipalities_involved is not None:
         item.municipalities_involved.set(municipalities_involved)
+    index_object(item)
     return item
 
 
@@ -260,6 +263,7 @@ def item_delete(*, item: Item, by) -> None:
             item_id=item.pk,
             files=len(storage_names),
         )
+        remove_object(item)
         item.delete()
 
         def delete_files():

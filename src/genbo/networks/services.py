@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from genbo.chat.services import membership_ended, network_access_changed
 from genbo.core.audit import audit_record
 from genbo.networks.models import Meeting, MeetingResponse, Membership, MinutesAddendum, Network
+from genbo.search.services import index_object
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ def network_create(*, creator, competences=(), municipalities=(), **fields) -> N
         status=Membership.Status.ACTIVE,
     )
     audit_record(action="network.create", actor=creator, target=network, network_id=network.pk)
+    index_object(network)
     return network
 
 
@@ -68,6 +70,7 @@ def network_update(
         for user_id in pending.values_list("user_id", flat=True):
             audit_record(action="membership.approve", actor=by, target=network, user_id=user_id)
         pending.update(status=Membership.Status.ACTIVE)
+    index_object(network)
     return network
 
 
@@ -177,6 +180,7 @@ def meeting_create(*, network: Network, by, **fields) -> Meeting:
         raise ValidationError({"starts_at": _("A new meeting cannot start in the past.")})
     meeting = Meeting.objects.create(network=network, created_by=by, **fields)
     audit_record(action="meeting.create", actor=by, target=meeting, meeting_id=meeting.pk)
+    index_object(meeting)
     return meeting
 
 
@@ -203,6 +207,7 @@ def meeting_update(*, meeting: Meeting, by, **fields) -> Meeting:
         changed.append("sequence")
     meeting.save(update_fields=[*changed, "updated_at"])
     audit_record(action="meeting.update", actor=by, target=meeting, fields=sorted(changed))
+    index_object(meeting)
     return meeting
 
 
@@ -214,6 +219,7 @@ def meeting_cancel(*, meeting: Meeting, by) -> Meeting:
     meeting.sequence += 1
     meeting.save(update_fields=["cancelled_at", "sequence", "updated_at"])
     audit_record(action="meeting.cancel", actor=by, target=meeting, meeting_id=meeting.pk)
+    index_object(meeting)
     return meeting
 
 
