@@ -22,5 +22,6 @@ urlpatterns = [
     path("notifications/", include("genbo.notifications.urls")),
     path("experts/", include("genbo.experts.urls")),
     path("library/", include("genbo.library.urls")),
+    path("calendar/", include("genbo.calendars.urls")),
     path("media/<path:path>", media_file, name="media"),
 ]
