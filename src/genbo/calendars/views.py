@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpResponse, HttpResponseNotFound, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import gettext as _
@@ -33,18 +33,32 @@ def _feed_response(request, feed: feeds.RenderedFeed, filename: str) -> HttpResp
     return response
 
 
+def _not_found() -> HttpResponseNotFound:
+    # A plain 404, not the site's handler, which sends anonymous visitors to sign-in: a
+    # calendar program must see the same answer for every wrong or renewed token.
+    return HttpResponseNotFound(
+        "No calendar feed has this address.", content_type="text/plain; charset=utf-8"
+    )
+
+
 @login_not_required
 @require_safe
 def user_feed(request, token: str):
-    user = selectors.get_user_for_token(token)
+    try:
+        user = selectors.get_user_for_token(token)
+    except Http404:
+        return _not_found()
     return _feed_response(request, feeds.user_feed(user), "genbo.ics")
 
 
 @login_not_required
 @require_safe
 def network_feed(request, token: str, slug: str):
-    user = selectors.get_user_for_token(token)
-    network = selectors.get_network_feed_network(user, slug)
+    try:
+        user = selectors.get_user_for_token(token)
+        network = selectors.get_network_feed_network(user, slug)
+    except Http404:
+        return _not_found()
     return _feed_response(request, feeds.network_feed(network), f"genbo-{network.slug}.ics")
 
 

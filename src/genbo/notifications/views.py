@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -83,9 +82,10 @@ def newsletter_unsubscribe(request, token: str):
     address is the proof. A wrong token answers 404.
     """
     user_id = user_id_from_unsubscribe_token(token)
-    user = get_object_or_404(User, pk=user_id, is_active=True) if user_id else None
+    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
     if user is None:
-        raise Http404("Unknown unsubscribe address.")
+        # Rendered here, because the site's 404 handler sends anonymous visitors to sign-in.
+        return render(request, "404.html", status=404)
     if request.method == "POST":
         services.newsletter_unsubscribe(user=user)
         return render(request, "notifications/unsubscribe.html", {"done": True})
