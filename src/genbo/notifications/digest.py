@@ -75,12 +75,16 @@ class DigestRunReport:
 
 @dataclass(frozen=True)
 class _NewAnywhere:
-    """Which sections have anything new at all in the run's window, read once per run."""
+    """Ids of everything new anywhere in the run's window, read once per run.
 
-    networks: bool
-    library_items: bool
-    questions: bool
-    expert_offers: bool
+    Each employee's queries are limited to these ids, so they look up a few rows by
+    primary key instead of scanning by date; access is still checked by `visible_to`.
+    """
+
+    networks: list[int]
+    library_items: list[int]
+    questions: list[int]
+    expert_offers: list[int]
 
 
 def iso_week(moment: datetime) -> str:
@@ -90,11 +94,15 @@ def iso_week(moment: datetime) -> str:
 
 def _new_anywhere(earliest: datetime, now: datetime) -> _NewAnywhere:
     window = {"created_at__gte": earliest, "created_at__lt": now}
+
+    def ids(queryset) -> list[int]:
+        return list(queryset.filter(**window).values_list("pk", flat=True))
+
     return _NewAnywhere(
-        networks=Network.objects.current().filter(**window).exists(),
-        library_items=Item.objects.filter(kind__in=["tip", "project"], **window).exists(),
-        questions=Thread.objects.listed().filter(reply_count=0, **window).exists(),
-        expert_offers=ExpertOffer.objects.filter(**window).exists(),
+        networks=ids(Network.objects.current()),
+        library_items=ids(Item.objects.filter(kind__in=["tip", "project"])),
+        questions=ids(Thread.objects.listed().filter(reply_count=0)),
+        expert_offers=ids(ExpertOffer.objects.filter(is_active=True)),
     )
 
 
@@ -118,8 +126,7 @@ def build_digest(
         matches = Q(competences__in=competence_ids) | Q(municipalities=user.municipality_id)
         networks = (
             Network.objects.visible_to(user)
-            .current()
-            .filter(matches, **window)
+            .filter(matches, pk__in=new_anywhere.networks, **window)
             .exclude(memberships__user=user)
             .distinct()
             .order_by("-created_at")
@@ -143,7 +150,7 @@ def build_digest(
     if new_anywhere.library_items:
         items = (
             Item.objects.visible_to(user)
-            .filter(kind__in=["tip", "project"], **window)
+            .filter(pk__in=new_anywhere.library_items, **window)
             .exclude(author=user)
             .order_by("-created_at")
         )
@@ -153,7 +160,7 @@ def build_digest(
         questions = (
             Thread.objects.visible_to(user)
             .listed()
-            .filter(reply_count=0, competences__in=competence_ids, **window)
+            .filter(pk__in=new_anywhere.questions, competences__in=competence_ids, **window)
             .exclude(author=user)
             .distinct()
             .order_by("-created_at")
@@ -163,7 +170,7 @@ def build_digest(
     if new_anywhere.expert_offers:
         offers = (
             ExpertOffer.objects.visible_to(user)
-            .filter(is_active=True, **window)
+            .filter(pk__in=new_anywhere.expert_offers, **window)
             .exclude(expert=user)
             .select_related("expert")
             .order_by("-created_at")
