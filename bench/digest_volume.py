@@ -1,9 +1,9 @@
 """Benchmark: build the weekly newsletter for 30,000 employees on PostgreSQL.
 
-Creates its own database (default genbo_mail_bench on 127.0.0.1), fills it with
-bulk_create at the volume the portal is designed for, builds every employee's
-newsletter (queries and rendering, no sending), reports the wall time and the peak
-memory, and drops the database again.
+Creates its own database (default genbo_mail_bench on 127.0.0.1) and fills it with
+bulk_create at the volume the portal is designed for. Then it builds every employee's
+newsletter (queries and rendering, no sending) and reports the wall time and the peak
+memory. At the end it drops the database again.
 
     .venv/bin/python bench/digest_volume.py [--users 30000] [--keep] [--send]
 

@@ -218,7 +218,7 @@ if GENBO_MAIL_MAX_ATTEMPTS < 1:
 
 # Background jobs (Celery). With a broker (GENBO_CELERY_BROKER_URL, or else
 # GENBO_REDIS_URL) jobs go to `genbo worker` processes and `genbo beat` runs the
-# schedule; without one they run at once in the process that queues them.
+# schedule. Without a broker they run at once in the process that queues them.
 CELERY_BROKER_URL = env_str("GENBO_CELERY_BROKER_URL", "") or REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 if not CELERY_BROKER_URL:

@@ -19,8 +19,8 @@ class FeedLink:
 def get_user_for_token(token: str):
     """Return the active employee whose calendar token is `token`, or raise Http404.
 
-    A wrong, renewed or malformed token answers 404 like a missing page, so tokens
-    cannot be probed.
+    The feed views turn this into the same 404 for a wrong, renewed or malformed token,
+    so tokens cannot be probed.
     """
     row = (
         CalendarToken.objects.select_related("user")

@@ -18,7 +18,7 @@ def token_for(user) -> CalendarToken:
 
 @transaction.atomic
 def token_renew(*, user) -> CalendarToken:
-    """Replace `user`'s token, so every feed address with the old one answers 404."""
+    """Replace `user`'s token, so every feed address with the old one returns 404."""
     token, created = CalendarToken.objects.select_for_update().get_or_create(user=user)
     if not created:
         token.token = new_token()

@@ -27,15 +27,15 @@ def _feed_response(request, feed: feeds.RenderedFeed, filename: str) -> HttpResp
         response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["ETag"] = feed.etag
     response["Last-Modified"] = http_date(feed.last_modified.timestamp())
-    # The address holds a secret, so shared caches must not keep the feed.
+    # The address contains a secret, so shared caches must not keep the feed.
     response["Cache-Control"] = f"private, max-age={FEED_MAX_AGE_SECONDS}"
     response["Referrer-Policy"] = "no-referrer"
     return response
 
 
 def _not_found() -> HttpResponseNotFound:
-    # A plain 404, not the site's handler, which sends anonymous visitors to sign-in: a
-    # calendar program must see the same answer for every wrong or renewed token.
+    # A plain 404 instead of the site's handler, which redirects anonymous visitors to
+    # sign-in. A calendar program gets the same response for every wrong or renewed token.
     return HttpResponseNotFound(
         "No calendar feed has this address.", content_type="text/plain; charset=utf-8"
     )

@@ -78,7 +78,7 @@ class _NewAnywhere:
     """Ids of everything new anywhere in the run's window, read once per run.
 
     Each employee's queries are limited to these ids, so they look up a few rows by
-    primary key instead of scanning by date; access is still checked by `visible_to`.
+    primary key instead of scanning by date. Access is still checked by `visible_to`.
     """
 
     networks: list[int]

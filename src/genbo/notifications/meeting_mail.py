@@ -25,7 +25,7 @@ def meeting_invitations_store(*, meeting: Meeting, change: str) -> int:
     """Store an invitation for each active member of the meeting's network who wants one.
 
     `change` is "create", "update" or "cancel"; a cancel carries METHOD:CANCEL, the
-    others METHOD:REQUEST. The key holds the calendar SEQUENCE, so each change gets its
+    others METHOD:REQUEST. The key contains the calendar SEQUENCE, so each change gets its
     own e-mail and a repeated call for the same change stores nothing. Returns the
     number of e-mails stored.
     """

@@ -76,10 +76,10 @@ def notification_settings(request):
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def newsletter_unsubscribe(request, token: str):
-    """One-click unsubscribe (RFC 8058): POST turns the newsletter off, GET asks first.
+    """Turn the newsletter off on POST (RFC 8058 one-click), or show a confirmation on GET.
 
-    Mail programs send the POST without a session or CSRF token; the signed token in the
-    address is the proof. A wrong token answers 404.
+    Mail programs send the POST without a session or CSRF token, so the signed token in
+    the address is the proof. A wrong token gets a 404 page.
     """
     user_id = user_id_from_unsubscribe_token(token)
     user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
