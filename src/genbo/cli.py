@@ -184,6 +184,15 @@ def _celery(arguments: list[str]) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     _setup_django(args.data_dir)
+    from django.conf import settings
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        print(
+            "genbo worker: no broker is configured, so jobs run in the process that queues "
+            "them. Set GENBO_CELERY_BROKER_URL or GENBO_REDIS_URL to use workers.",
+            file=sys.stderr,
+        )
+        return 2
     return _celery(["worker", "--loglevel", "INFO", *args.arguments])
 
 
@@ -244,15 +253,21 @@ def build_parser() -> argparse.ArgumentParser:
         ("worker", cmd_worker, "start a Celery worker for background jobs (needs a broker)"),
         ("beat", cmd_beat, "start celery beat, which queues the scheduled jobs"),
     ):
-        celery_command = add(name, handler, help_text)
-        celery_command.add_argument("arguments", nargs=argparse.REMAINDER)
+        # Further arguments go to Celery; main() collects them with parse_known_args.
+        add(name, handler, help_text).set_defaults(arguments=[])
     manage = add("manage", cmd_manage, "run a Django management command")
     manage.add_argument("arguments", nargs=argparse.REMAINDER)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # Options for Celery, such as `genbo worker --concurrency 4`, pass through unparsed.
+        if args.command not in ("worker", "beat"):
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        args.arguments = extra
     return args.handler(args)
 
 

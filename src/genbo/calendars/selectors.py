@@ -1,5 +1,6 @@
 """Reads for the calendar pages: who a token belongs to, and the addresses to show."""
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -8,6 +9,9 @@ from django.urls import reverse
 
 from genbo.calendars.models import CalendarToken
 from genbo.networks.models import Network
+
+# The characters of URL-safe Base64, which is what models.new_token() returns.
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,9 @@ def get_user_for_token(token: str):
     The feed views turn this into the same 404 for a wrong, renewed or malformed token,
     so tokens cannot be probed.
     """
+    if not TOKEN_PATTERN.fullmatch(token):
+        # Checked before the query, because PostgreSQL rejects text with NUL bytes.
+        raise Http404("No calendar feed has this address.")
     row = (
         CalendarToken.objects.select_related("user")
         .filter(token=token, user__is_active=True)
