@@ -261,3 +261,19 @@ def test_token_long_and_unique(member, employee):
 
     assert len(first) >= 43
     assert first != second
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [("anonymous", "login"), ("employee", 200), ("member", 200), ("outsider", 200), ("staff", 200)],
+)
+def test_renew_page_by_role(client, request, persona, expected):
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+
+    response = client.get(reverse("calendars:renew"))
+
+    if expected == "login":
+        assert is_login_redirect(response)
+    else:
+        assert response.status_code == expected
