@@ -214,15 +214,18 @@ def main() -> int:
             cursor.execute("ANALYZE")
         rss_before = _peak_rss_mib()
         started = time.perf_counter()
+        cpu_started = time.process_time()
         report = digest_send_all(dry_run=not args.send)
         elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
         rss_after = _peak_rss_mib()
         print(
             f"newsletters built{' and stored' if args.send else ''}: {report.users} employees, "
             f"{report.with_content} with news, {report.stored} stored"
         )
         print(
-            f"time {elapsed:.1f} s ({1000 * elapsed / max(report.users, 1):.2f} ms per employee); "
+            f"time {elapsed:.1f} s ({1000 * elapsed / max(report.users, 1):.2f} ms per employee), "
+            f"of which {cpu:.1f} s CPU in this process; "
             f"peak RSS {rss_after:.0f} MiB (before building: {rss_before:.0f} MiB)"
         )
     finally:
