@@ -31,7 +31,7 @@ from genbo.notifications.outbox import outbox_add
 
 logger = logging.getLogger(__name__)
 
-# Without an earlier newsletter, "new" means new during the last week; after a long
+# Without an earlier newsletter, "new" means new during the last week. After a long
 # pause it means new during the last four weeks at most.
 DEFAULT_LOOKBACK = timedelta(days=7)
 MAX_LOOKBACK = timedelta(days=28)
@@ -226,7 +226,8 @@ def _competences_by_user(users) -> dict[int, list[int]]:
 
 
 def _store(digest: Digest, week: str) -> bool:
-    """Store the delivery record and the e-mail in one transaction; False if already sent."""
+    """Store the delivery record and the e-mail in one transaction, or return False if
+    this week's newsletter exists already."""
     subject, text, html = render_digest(digest)
     try:
         with transaction.atomic():
@@ -258,8 +259,8 @@ def digest_send_all(
     that has content (the dry run prints them).
     """
     # NOTE: one process builds all newsletters, about 14 ms of CPU per employee in
-    # bench/digest_volume.py. To go faster, queue one job per batch of employees; the
-    # DigestDelivery constraint keeps overlapping jobs from sending twice.
+    # bench/digest_volume.py. To go faster, queue one job per batch of employees, because
+    # the DigestDelivery constraint keeps overlapping jobs from sending twice.
     now = now or timezone.now()
     week = iso_week(now)
     report = DigestRunReport(week=week)
