@@ -116,7 +116,9 @@ def seed_demo(*, out: Output = print, taxonomy_file: Path | None = None, seed: i
         seeder.seed_forum()
         seed_library(seeder.rng, out)
         seed_experts(seeder.rng, out, employee=employee_email, convener=_demo_email(DEMO_CONVENER))
-        seed_mail_preferences(seeder.rng, out)
+        seed_mail_preferences(
+            seeder.rng, out, keep_defaults_for=[email for _role, email in demo_sign_ins()]
+        )
     out(f"Demo data seeded in {time.monotonic() - started:.1f} s.")
     return True
 

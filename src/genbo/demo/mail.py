@@ -11,9 +11,14 @@ ENGLISH_SHARE = 0.05
 NO_NEWSLETTER_SHARE = 0.1
 
 
-def seed_mail_preferences(rng: random.Random, out: Callable[[str], None]) -> None:
+def seed_mail_preferences(
+    rng: random.Random, out: Callable[[str], None], *, keep_defaults_for: list[str]
+) -> None:
+    """Store other choices for a share of the employees, except those in `keep_defaults_for`
+    (the demo sign-ins), so that the people who try the demo see the defaults."""
     preferences = []
-    for user_id in User.objects.order_by("pk").values_list("pk", flat=True):
+    employees = User.objects.exclude(email__in=keep_defaults_for).order_by("pk")
+    for user_id in employees.values_list("pk", flat=True):
         english = rng.random() < ENGLISH_SHARE
         no_newsletter = rng.random() < NO_NEWSLETTER_SHARE
         if not (english or no_newsletter):
