@@ -1,4 +1,4 @@
-"""The `genbo` command: demo, serve, seed, import-taxonomy, reindex, compilemessages, manage."""
+"""The `genbo` command: demo, serve, seed, import-taxonomy, reindex, digest, jobs, manage, and more."""
 
 import argparse
 import os
@@ -154,6 +154,88 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_digest(args: argparse.Namespace) -> int:
+    _setup_django(args.data_dir)
+    from genbo.notifications.digest import digest_send_all
+
+    def show(digest) -> None:
+        sections = {
+            "networks": len(digest.networks),
+            "meetings": len(digest.meetings),
+            "library": len(digest.library_items),
+            "questions": len(digest.questions),
+            "experts": len(digest.expert_offers),
+        }
+        counts = ", ".join(f"{name} {count}" for name, count in sections.items() if count)
+        print(f"user {digest.user.pk}: {counts}")
+
+    report = digest_send_all(dry_run=not args.send, on_digest=show if args.verbose else None)
+    action = "stored for sending" if args.send else "would be sent (dry run)"
+    print(
+        f"Newsletter {report.week}: {report.users} employees read, {report.with_content} "
+        f"with news; {report.stored if args.send else report.with_content} {action}, "
+        f"{report.already_sent} already sent this week"
+    )
+    if args.send:
+        _send_due_outbox()
+    return 0
+
+
+def _send_due_outbox() -> None:
+    """Send the due outbox rows now, when jobs run in this process (no broker)."""
+    from django.conf import settings
+
+    from genbo.notifications.tasks import sweep_outbox
+
+    queued = sweep_outbox()
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        print(f"{queued} e-mail(s) sent or retried from the outbox")
+    else:
+        print(f"{queued} e-mail(s) queued for the workers")
+
+
+def cmd_reminders(args: argparse.Namespace) -> int:
+    _setup_django(args.data_dir)
+    from genbo.notifications.meeting_mail import reminders_send
+
+    print(f"{reminders_send()} meeting reminder(s) stored")
+    _send_due_outbox()
+    return 0
+
+
+def cmd_sweep_outbox(args: argparse.Namespace) -> int:
+    _setup_django(args.data_dir)
+    _send_due_outbox()
+    return 0
+
+
+def _celery(arguments: list[str]) -> int:
+    from genbo.celery import app
+
+    app.start(arguments)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _setup_django(args.data_dir)
+    from django.conf import settings
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        print(
+            "genbo worker: no broker is configured, so jobs run in the process that queues "
+            "them. Set GENBO_CELERY_BROKER_URL or GENBO_REDIS_URL to use workers.",
+            file=sys.stderr,
+        )
+        return 2
+    return _celery(["worker", "--loglevel", "INFO", *args.arguments])
+
+
+def cmd_beat(args: argparse.Namespace) -> int:
+    _setup_django(args.data_dir)
+    schedule_file = str(Path(args.data_dir or "data") / "celerybeat-schedule")
+    return _celery(["beat", "--loglevel", "INFO", "--schedule", schedule_file, *args.arguments])
+
+
 def cmd_compilemessages(args: argparse.Namespace) -> int:
     print(f"{compile_messages()} message catalogue(s) compiled")
     return 0
@@ -215,13 +297,32 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("compilemessages", help="compile the translation catalogues").set_defaults(
         handler=cmd_compilemessages
     )
+    digest = add("digest", cmd_digest, "build the weekly newsletter and show or send it")
+    mode = digest.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--dry-run", action="store_true", help="show what would be sent")
+    mode.add_argument("--send", action="store_true", help="store and send this week's newsletter")
+    digest.add_argument("--verbose", action="store_true", help="list each recipient's news")
+    add("reminders", cmd_reminders, "store and send reminders for tomorrow's meetings")
+    add("sweep-outbox", cmd_sweep_outbox, "send or queue the e-mails that are due in the outbox")
+    for name, handler, help_text in (
+        ("worker", cmd_worker, "start a Celery worker for background jobs (needs a broker)"),
+        ("beat", cmd_beat, "start celery beat, which queues the scheduled jobs"),
+    ):
+        # Further arguments go to Celery; main() collects them with parse_known_args.
+        add(name, handler, help_text).set_defaults(arguments=[])
     manage = add("manage", cmd_manage, "run a Django management command")
     manage.add_argument("arguments", nargs=argparse.REMAINDER)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # Options for Celery, such as `genbo worker --concurrency 4`, pass through unparsed.
+        if args.command not in ("worker", "beat"):
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        args.arguments = extra
     return args.handler(args)
 
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "genbo.experts",
     "genbo.chat",
     "genbo.search",
+    "genbo.calendars",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +235,29 @@ if PRODUCTION and not env_str("GENBO_BASE_URL", ""):
         "GENBO_BASE_URL must be set when GENBO_PRODUCTION is true, so that links in "
         "e-mails point at the portal."
     )
+# Outgoing e-mail is stored in an outbox and sent by a background job, which tries a
+# failed send this many times in all, waiting longer after each failure.
+GENBO_MAIL_MAX_ATTEMPTS = env_int("GENBO_MAIL_MAX_ATTEMPTS", 5)
+if GENBO_MAIL_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("GENBO_MAIL_MAX_ATTEMPTS must be 1 or more.")
+
+# Background jobs (Celery). With a broker (GENBO_CELERY_BROKER_URL, or else
+# GENBO_REDIS_URL) jobs go to `genbo worker` processes and `genbo beat` runs the
+# schedule. Without a broker they run at once in the process that queues them.
+CELERY_BROKER_URL = env_str("GENBO_CELERY_BROKER_URL", "") or REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if not CELERY_BROKER_URL:
+    CELERY_BROKER_URL = "memory://"
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_IGNORE_RESULT = True
+# A job is acknowledged after it ran, so a worker that dies mid-job leaves it queued.
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "global_keyprefix": env_str("GENBO_CELERY_KEY_PREFIX", "genbo-celery:")
+}
+
 # Address for reports of problems, shown on the accessibility statement.
 GENBO_SUPPORT_EMAIL = env_str("GENBO_SUPPORT_EMAIL", "genbo-support@localhost")
 

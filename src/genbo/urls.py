@@ -24,5 +24,6 @@ urlpatterns = [
     path("library/", include("genbo.library.urls")),
     path("chat/", include("genbo.chat.urls")),
     path("search/", include("genbo.search.urls")),
+    path("calendar/", include("genbo.calendars.urls")),
     path("media/<path:path>", media_file, name="media"),
 ]

@@ -35,6 +35,7 @@ def _pages_for(role: str, page, portal) -> dict[str, str]:
         "thread-new": "/forum/threads/new/",
         "notifications": "/notifications/",
         "notification-settings": "/notifications/settings/",
+        "calendar-renew": "/calendar/renew/",
         "library": "/library/",
         "library-filtered": "/library/?kind=project&order=useful",
         "library-new-file": "/library/new/file/",

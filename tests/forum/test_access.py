@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from genbo.forum import services
 from genbo.networks import services as network_services
+from genbo.notifications.mail import unsubscribe_token
 from genbo.notifications.models import Notification
 from tests.helpers import is_login_redirect
 
@@ -85,6 +86,17 @@ ROUTES = {
         "notifications:read_all",
         lambda f: reverse("notifications:read_all"),
     ),
+    # The unsubscribe address is open without a session; its signed token is the key.
+    "newsletter_unsubscribe": (
+        "notifications:unsubscribe",
+        lambda f: reverse(
+            "notifications:unsubscribe", args=[unsubscribe_token(f.notification.recipient)]
+        ),
+    ),
+    "newsletter_unsubscribe_bad": (
+        "notifications:unsubscribe",
+        lambda f: reverse("notifications:unsubscribe", args=["1:wrong-signature"]),
+    ),
 }
 
 POST_DATA = {"closed_reply": {"body": "Ett svar.", "token": "0f6ab0b4-0d39-4f1e-9d4c-2d8e0b9f0a11"}}
@@ -128,6 +140,8 @@ TABLE = [
     # The notification belongs to the member; for anyone else it does not exist.
     ("notification_read", "POST", (LOGIN, 404, 404, 302, 404, 404)),
     ("notifications_read_all", "POST", (LOGIN, 302, 302, 302, 302, 302)),
+    ("newsletter_unsubscribe", "GET", (200, 200, 200, 200, 200, 200)),
+    ("newsletter_unsubscribe_bad", "GET", (404, 404, 404, 404, 404, 404)),
 ]
 
 CASES = [

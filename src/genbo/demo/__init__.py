@@ -78,6 +78,7 @@ from genbo.demo.content import (
 from genbo.demo.experts import seed_experts
 from genbo.demo.library import seed_library
 from genbo.demo.search import seed_search
+from genbo.demo.mail import seed_mail_preferences
 from genbo.forum.models import Post, PostVote, Thread, ThreadFollow, Topic
 from genbo.networks.models import Meeting, MeetingResponse, Membership, MinutesAddendum, Network
 from genbo.notifications.models import Kind, Notification
@@ -119,6 +120,9 @@ def seed_demo(*, out: Output = print, taxonomy_file: Path | None = None, seed: i
         seed_experts(seeder.rng, out, employee=employee_email, convener=_demo_email(DEMO_CONVENER))
         seed_chat(seeder.rng, out, employee=employee_email, convener=_demo_email(DEMO_CONVENER))
         seed_search(out)
+        seed_mail_preferences(
+            seeder.rng, out, keep_defaults_for=[email for _role, email in demo_sign_ins()]
+        )
     out(f"Demo data seeded in {time.monotonic() - started:.1f} s.")
     return True
 

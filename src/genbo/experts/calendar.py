@@ -1,11 +1,10 @@
 """iCalendar (RFC 5545) output for confirmed lectures and workshops."""
 
-from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Event
 
 from genbo.experts.models import BorrowRequest
-from genbo.networks.calendar import PRODUCT_ID, add_time_zone
+from genbo.networks.calendar import add_time_zone, empty_calendar
 
 
 def request_uid(borrow_request: BorrowRequest) -> str:
@@ -14,6 +13,13 @@ def request_uid(borrow_request: BorrowRequest) -> str:
 
 def request_calendar(borrow_request: BorrowRequest, *, url: str = "") -> bytes:
     """Return an iCalendar file with one VEVENT; SEQUENCE rises when the time changes."""
+    calendar = empty_calendar()
+    calendar.add_component(request_event(borrow_request, url=url))
+    add_time_zone(calendar)
+    return calendar.to_ical()
+
+
+def request_event(borrow_request: BorrowRequest, *, url: str = "") -> Event:
     zone = timezone.get_default_timezone()
     event = Event()
     event.add("uid", request_uid(borrow_request))
@@ -30,12 +36,4 @@ def request_calendar(borrow_request: BorrowRequest, *, url: str = "") -> bytes:
     if url:
         event.add("url", url)
     event.add("status", "CONFIRMED")
-    calendar = Calendar()
-    calendar.add("prodid", PRODUCT_ID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-timezone", settings.TIME_ZONE)
-    calendar.add_component(event)
-    add_time_zone(calendar)
-    return calendar.to_ical()
+    return event

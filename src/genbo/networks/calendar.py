@@ -4,7 +4,7 @@ from datetime import date
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event, vText
+from icalendar import Calendar, Event, vCalAddress, vText
 
 from genbo.networks.models import Meeting
 
@@ -37,14 +37,22 @@ def meeting_event(meeting: Meeting, *, url: str = "") -> Event:
     return event
 
 
-def meetings_calendar(meetings, *, method: str = "PUBLISH", url_for=None) -> bytes:
-    """Return an iCalendar file with one VEVENT per meeting and the Europe/Stockholm VTIMEZONE."""
+def empty_calendar(*, method: str = "PUBLISH", name: str = "") -> Calendar:
+    """Return a VCALENDAR with GENBO's header; `name` is what subscribing programs show."""
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", method)
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    if name:
+        calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def meetings_calendar(meetings, *, method: str = "PUBLISH", url_for=None) -> bytes:
+    """Return an iCalendar file with one VEVENT per meeting and the Europe/Stockholm VTIMEZONE."""
+    calendar = empty_calendar(method=method)
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting, url=url_for(meeting) if url_for else ""))
     add_time_zone(calendar)
@@ -66,3 +74,25 @@ def add_time_zone(calendar: Calendar) -> None:
     )
     for zone in calendar.walk("VTIMEZONE"):
         zone.pop("COMMENT", None)
+
+
+def meeting_invitation(
+    meeting: Meeting, *, method: str, organizer_email: str, attendee_email: str, url: str = ""
+) -> bytes:
+    """Return an iTIP (RFC 5546) invitation: METHOD:REQUEST, or METHOD:CANCEL for a cancel.
+
+    Outlook offers to add or update an event only when the file names an ORGANIZER and
+    the recipient as ATTENDEE. RSVP is FALSE because answers are given in GENBO.
+    """
+    event = meeting_event(meeting, url=url)
+    organizer = vCalAddress(f"mailto:{organizer_email}")
+    organizer.params["cn"] = vText("GENBO")
+    event.add("organizer", organizer)
+    attendee = vCalAddress(f"mailto:{attendee_email}")
+    attendee.params["rsvp"] = vText("FALSE")
+    attendee.params["role"] = vText("REQ-PARTICIPANT")
+    event.add("attendee", attendee)
+    calendar = empty_calendar(method=method)
+    calendar.add_component(event)
+    add_time_zone(calendar)
+    return calendar.to_ical()

@@ -12,6 +12,7 @@ from genbo.chat.services import membership_ended, network_access_changed
 from genbo.core.audit import audit_record
 from genbo.networks.models import Meeting, MeetingResponse, Membership, MinutesAddendum, Network
 from genbo.search.services import index_object
+from genbo.notifications.meeting_mail import meeting_invitations_store
 
 logger = logging.getLogger(__name__)
 
@@ -181,6 +182,7 @@ def meeting_create(*, network: Network, by, **fields) -> Meeting:
     meeting = Meeting.objects.create(network=network, created_by=by, **fields)
     audit_record(action="meeting.create", actor=by, target=meeting, meeting_id=meeting.pk)
     index_object(meeting)
+    meeting_invitations_store(meeting=meeting, change="create")
     return meeting
 
 
@@ -203,11 +205,16 @@ def meeting_update(*, meeting: Meeting, by, **fields) -> Meeting:
         setattr(meeting, name, fields[name])
     calendar_fields = {"title", "starts_at", "ends_at", "place", "online_url", "agenda"}
     if calendar_fields.intersection(changed):
-        meeting.sequence += 1
+        # The row lock orders two edits in the same moment, so each gets its own SEQUENCE
+        # and its own invitation e-mail.
+        stored = Meeting.objects.select_for_update().filter(pk=meeting.pk)
+        meeting.sequence = stored.values_list("sequence", flat=True).get() + 1
         changed.append("sequence")
     meeting.save(update_fields=[*changed, "updated_at"])
     audit_record(action="meeting.update", actor=by, target=meeting, fields=sorted(changed))
     index_object(meeting)
+    if "sequence" in changed:
+        meeting_invitations_store(meeting=meeting, change="update")
     return meeting
 
 
@@ -216,10 +223,12 @@ def meeting_cancel(*, meeting: Meeting, by) -> Meeting:
     if meeting.is_cancelled:
         return meeting
     meeting.cancelled_at = timezone.now()
-    meeting.sequence += 1
+    stored = Meeting.objects.select_for_update().filter(pk=meeting.pk)
+    meeting.sequence = stored.values_list("sequence", flat=True).get() + 1
     meeting.save(update_fields=["cancelled_at", "sequence", "updated_at"])
     audit_record(action="meeting.cancel", actor=by, target=meeting, meeting_id=meeting.pk)
     index_object(meeting)
+    meeting_invitations_store(meeting=meeting, change="cancel")
     return meeting
 
 

@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from genbo.notifications.models import Notification, NotificationPreference
+from genbo.notifications.models import (
+    DigestDelivery,
+    MailPreference,
+    Notification,
+    NotificationPreference,
+    OutboxEmail,
+)
 
 
 @admin.register(Notification)
@@ -14,5 +20,29 @@ class NotificationAdmin(admin.ModelAdmin):
 @admin.register(NotificationPreference)
 class NotificationPreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "kind", "channel"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(admin.ModelAdmin):
+    list_display = ["idempotency_key", "category", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status", "category"]
+    search_fields = ["idempotency_key"]
+    raw_id_fields = ["recipient", "notification", "meeting"]
+    readonly_fields = ["claimed_at", "sent_at", "last_error"]
+
+
+@admin.register(MailPreference)
+class MailPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "meeting_invitations", "meeting_reminders", "newsletter", "language"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(DigestDelivery)
+class DigestDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["user", "week", "item_count", "created_at"]
+    list_filter = ["week"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]

@@ -6,3 +6,8 @@ class NotificationsConfig(AppConfig):
     name = "genbo.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        # Loading the Celery application here makes the tasks use its settings (such as
+        # eager running in the embedded default) in every process, not only in workers.
+        import genbo.celery  # noqa: F401

@@ -154,3 +154,124 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.kind} {self.channel}"
+
+
+class Newsletter(models.TextChoices):
+    WEEKLY = "weekly", _("Every week")
+    OFF = "off", _("Never")
+
+
+class MailPreference(models.Model):
+    """One employee's choices for e-mail that is not tied to a notification kind."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mail_preference",
+        verbose_name=_("employee"),
+    )
+    meeting_invitations = models.BooleanField(_("meeting invitations by e-mail"), default=True)
+    newsletter = models.CharField(
+        _("weekly newsletter"), max_length=10, choices=Newsletter.choices, default=Newsletter.WEEKLY
+    )
+    meeting_reminders = models.BooleanField(
+        _("reminder the day before a meeting I attend"), default=True
+    )
+    language = models.CharField(
+        _("language of e-mails"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+
+    class Meta:
+        verbose_name = _("e-mail setting")
+        verbose_name_plural = _("e-mail settings")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.newsletter}"
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("waiting to be sent")
+    SENDING = "sending", _("being sent")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+    SKIPPED = "skipped", _("not sent")
+
+
+class OutboxEmail(models.Model):
+    """One e-mail to one recipient, stored in the transaction of the change that causes it.
+
+    The unique `idempotency_key` keeps a repeated change (or job) from storing a second
+    copy, and the status moves pending → sending → sent with conditional updates, so two
+    workers never send one row twice.
+    """
+
+    idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
+    to_address = models.EmailField(_("to"), max_length=254)
+    category = models.CharField(_("category"), max_length=30)
+    subject = models.CharField(_("subject"), max_length=300)
+    text_body = models.TextField(_("text"))
+    html_body = models.TextField(_("HTML"))
+    headers = models.JSONField(_("extra headers"), default=dict, blank=True)
+    # An iCalendar attachment and its METHOD (REQUEST or CANCEL), when there is one.
+    ics = models.TextField(_("calendar attachment"), blank=True)
+    ics_method = models.CharField(_("calendar method"), max_length=10, blank=True)
+    # What the e-mail is about, so that access is checked again when it is sent.
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    meeting = models.ForeignKey(
+        "networks.Meeting", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.idempotency_key} ({self.status})"
+
+
+class DigestDelivery(models.Model):
+    """The weekly newsletter of one ISO week for one employee; at most one per week."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="digest_deliveries",
+        verbose_name=_("employee"),
+    )
+    week = models.CharField(_("ISO week"), max_length=8)
+    item_count = models.PositiveIntegerField(_("items"), default=0)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("newsletter delivery")
+        verbose_name_plural = _("newsletter deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week"], name="one_digest_per_user_and_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.week}"

@@ -1,22 +1,23 @@
 """Writes on notifications: creating them, sending their e-mail, marking them read."""
 
 import logging
-from functools import partial
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from genbo.notifications.mail import absolute_url, mail_preference_for, render_email
 from genbo.notifications.models import (
     DEFAULT_CHANNELS,
     Channel,
     Kind,
+    MailPreference,
+    Newsletter,
     Notification,
     NotificationPreference,
+    OutboxEmail,
+    OutboxStatus,
 )
+from genbo.notifications.outbox import outbox_add, outbox_send
 
 logger = logging.getLogger(__name__)
 
@@ -27,9 +28,9 @@ def channel_for(user, kind: str) -> str:
 
 
 def notify(*, kind: str, recipient_ids, actor, post) -> list[Notification]:
-    """Store one notification per recipient and send the e-mails after the commit.
+    """Store one notification per recipient, with its e-mail in the outbox.
 
-    The caller passes only recipients who may read the post's thread; the e-mail step
+    The caller passes only recipients who may read the post's thread; the outbox job
     checks again when it sends.
     """
     rows = [
@@ -47,9 +48,31 @@ def notify(*, kind: str, recipient_ids, actor, post) -> list[Notification]:
                 post=post, kind=kind, recipient_id__in=recipient_ids
             ).values_list("pk", flat=True)
         )
-    # NOTE: the e-mail is sent in the request's process after the commit. It belongs in a
-    # background job with retries once Celery is part of the set-up.
-    transaction.on_commit(partial(send_notification_emails, ids))
+    store_notification_emails(ids)
+    return rows
+
+
+def notify_chat_mention(*, recipient_ids, actor, message) -> list[Notification]:
+    """Store one notification per person mentioned in the chat `message`.
+
+    The caller passes only people who may read the message's room; the outbox job checks
+    again when it sends.
+    """
+    rows = [
+        Notification(
+            recipient_id=recipient_id, kind=Kind.CHAT_MENTION, actor=actor, chat_message=message
+        )
+        for recipient_id in recipient_ids
+    ]
+    Notification.objects.bulk_create(rows)
+    ids = [row.pk for row in rows if row.pk is not None]
+    if not ids:
+        ids = list(
+            Notification.objects.filter(
+                chat_message=message, recipient_id__in=recipient_ids
+            ).values_list("pk", flat=True)
+        )
+    store_notification_emails(ids)
     return rows
 
 
@@ -66,8 +89,8 @@ def _can_still_read(notification: Notification) -> bool:
 def notify_request(*, recipient_ids, actor, borrow_request, event: str) -> list[Notification]:
     """Store one notification per recipient about a step in `borrow_request`.
 
-    The e-mails are sent after the commit, to recipients who are still a party to the
-    request and want e-mail for borrowing requests.
+    The e-mails go to the outbox for recipients who are still a party to the request and
+    want e-mail for borrowing requests.
     """
     rows = [
         Notification(
@@ -87,97 +110,71 @@ def notify_request(*, recipient_ids, actor, borrow_request, event: str) -> list[
                 borrow_request=borrow_request, event=event, recipient_id__in=recipient_ids
             ).values_list("pk", flat=True)
         )
-    transaction.on_commit(partial(send_notification_emails, ids))
+    store_notification_emails(ids)
     return rows
 
 
-def notify_chat_mention(*, recipient_ids, actor, message) -> list[Notification]:
-    """Store one notification per person mentioned in the chat `message`.
-
-    The caller passes only people who may read the message's room; the e-mail step checks
-    again when it sends.
-    """
-    rows = [
-        Notification(
-            recipient_id=recipient_id, kind=Kind.CHAT_MENTION, actor=actor, chat_message=message
-        )
-        for recipient_id in recipient_ids
-    ]
-    Notification.objects.bulk_create(rows)
-    ids = [row.pk for row in rows if row.pk is not None]
-    if not ids:
-        ids = list(
-            Notification.objects.filter(
-                chat_message=message, recipient_id__in=recipient_ids
-            ).values_list("pk", flat=True)
-        )
-    transaction.on_commit(partial(send_notification_emails, ids))
-    return rows
-
-
-def _build_email(notification: Notification) -> EmailMultiAlternatives:
-    base_url = settings.GENBO_BASE_URL.rstrip("/")
+def _render_email(notification: Notification) -> tuple[str, str, str]:
     context = {
         "notification": notification,
         "thread": notification.thread,
         "borrow_request": notification.borrow_request,
         "actor": notification.actor,
         "recipient": notification.recipient,
-        "post_url": base_url + notification.get_absolute_url(),
-        "settings_url": base_url + reverse("notifications:settings"),
+        "post_url": absolute_url(notification.get_absolute_url()),
     }
     if notification.borrow_request_id:
-        prefix = "request_"
+        name = "request_notification"
     elif notification.chat_message_id:
-        prefix = "chat_"
+        name = "chat_notification"
     else:
-        prefix = ""
-    # Employees have no stored language yet, so e-mails use the portal's default, Swedish.
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = " ".join(
-            render_to_string(f"notifications/email/{prefix}subject.txt", context).split()
-        )
-        text = render_to_string(f"notifications/email/{prefix}notification.txt", context)
-        html = render_to_string(f"notifications/email/{prefix}notification.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[notification.recipient.email])
-    message.attach_alternative(html, "text/html")
-    return message
+        name = "notification"
+    language = mail_preference_for(notification.recipient).language
+    return render_email(name, context, language=language)
 
 
-def send_notification_emails(notification_ids) -> int:
-    """Send the e-mail for each notification whose recipient wants e-mail and may read it.
+def store_notification_emails(notification_ids) -> int:
+    """Store in the outbox the e-mail of each notification whose recipient wants e-mail
+    and may read it; the outbox job sends them after the commit.
 
-    Returns the number of e-mails sent. A failure to send is logged, not raised, because
-    the notification in GENBO is already stored.
+    Returns the number of e-mails stored.
     """
     notifications = Notification.objects.filter(
         pk__in=notification_ids, recipient__is_active=True
     ).select_related(
-        "recipient",
+        "recipient__mail_preference",
         "actor",
         "thread",
         "thread__network",
         "borrow_request__offer",
         "chat_message__room__network",
     )
-    messages = [
-        _build_email(notification)
-        for notification in notifications
-        if _wants_email(notification) and _can_still_read(notification)
-    ]
-    if not messages:
-        return 0
-    try:
-        sent = get_connection().send_messages(messages)
-    except OSError as error:
-        logger.error(
-            "Sending %d notification e-mails failed: %s (notifications %s)",
-            len(messages),
-            error,
-            list(notification_ids),
+    stored = 0
+    for notification in notifications:
+        if not (_wants_email(notification) and _can_still_read(notification)):
+            continue
+        subject, text, html = _render_email(notification)
+        row = outbox_add(
+            key=f"notification:{notification.pk}",
+            recipient=notification.recipient,
+            category=f"notification.{notification.kind}",
+            subject=subject,
+            text=text,
+            html=html,
+            notification=notification,
         )
-        return 0
-    return sent or 0
+        stored += row is not None
+    return stored
+
+
+def send_notification_emails(notification_ids) -> int:
+    """Send now the stored e-mails of these notifications that are due; return how many
+    were sent. Access is checked again, so a recipient who lost access gets nothing.
+    """
+    row_ids = OutboxEmail.objects.filter(
+        notification_id__in=notification_ids, status=OutboxStatus.PENDING
+    ).values_list("pk", flat=True)
+    return sum(outbox_send(row_id) == OutboxStatus.SENT for row_id in row_ids)
 
 
 def notification_mark_read(*, notification: Notification, user) -> Notification:
@@ -215,3 +212,29 @@ def unread_count(user) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.visible_to(user).unread().count()
+
+
+MAIL_PREFERENCE_FIELDS = {"meeting_invitations", "meeting_reminders", "newsletter", "language"}
+
+
+def mail_preferences_save(*, user, **values) -> MailPreference:
+    """Store `user`'s e-mail choices; only the given fields change."""
+    unknown = set(values) - MAIL_PREFERENCE_FIELDS
+    if unknown:
+        raise ValueError(f"Unknown e-mail settings: {sorted(unknown)}")
+    preference, _created = MailPreference.objects.get_or_create(user=user)
+    for name, value in values.items():
+        setattr(preference, name, value)
+    preference.full_clean()
+    preference.save()
+    return preference
+
+
+def newsletter_unsubscribe(*, user) -> bool:
+    """Turn the newsletter off for `user`; return False when it was off already."""
+    preference = mail_preferences_save(user=user)
+    if preference.newsletter == Newsletter.OFF:
+        return False
+    mail_preferences_save(user=user, newsletter=Newsletter.OFF)
+    logger.info("User %s unsubscribed from the newsletter", user.pk)
+    return True

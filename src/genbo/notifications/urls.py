@@ -9,4 +9,5 @@ urlpatterns = [
     path("settings/", views.notification_settings, name="settings"),
     path("<int:pk>/read/", views.notification_read, name="read"),
     path("read-all/", views.notification_read_all, name="read_all"),
+    path("unsubscribe/<str:token>/", views.newsletter_unsubscribe, name="unsubscribe"),
 ]

@@ -1,0 +1,29 @@
+"""The notification settings page runs a fixed number of queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import NetworkFactory, add_member
+
+pytestmark = pytest.mark.django_db
+
+
+def _count(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("notifications:settings")).status_code == 200
+    return len(queries)
+
+
+def test_settings_page_query_count(client, member):
+    client.force_login(member)
+    add_member(NetworkFactory(), member)
+    _count(client)
+
+    # Session, user, notification preferences, e-mail settings, calendar token, the
+    # member's networks for the feed addresses, and the unread count in the header.
+    assert _count(client) == 7
+    for _index in range(5):
+        add_member(NetworkFactory(access="closed"), member)
+    assert _count(client) == 7
