@@ -99,7 +99,7 @@ def test_preferences_respected_for_email(
     client.force_login(employee)
     client.post(
         reverse("notifications:settings"),
-        {"reply": "app_email", "mention": "app", "borrow_request": "app"},
+        {"reply": "app_email", "mention": "app", "borrow_request": "app", "no_convener": "app"},
     )
     thread = _ask(employee)
 
@@ -112,6 +112,7 @@ def test_preferences_respected_for_email(
         "reply": "app_email",
         "mention": "app",
         "borrow_request": "app",
+        "no_convener": "app",
     }
 
 

@@ -7,12 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from genbo.experts.models import party_q
 from genbo.forum.models import thread_access_q
+from genbo.networks.models import member_access_q
 
 
 class Kind(models.TextChoices):
     REPLY = "reply", _("A new reply in a thread I follow")
     MENTION = "mention", _("Someone mentions me")
     BORROW_REQUEST = "borrow_request", _("Borrowing requests: new requests, answers and approvals")
+    NO_CONVENER = "no_convener", _("A network I am a member of has lost its last convener")
 
 
 class Channel(models.TextChoices):
@@ -22,11 +24,13 @@ class Channel(models.TextChoices):
 
 # Used while an employee has not chosen: a mention is addressed to one person, so it is
 # worth an e-mail; replies can be many, so they stay in GENBO. A step in a borrowing
-# request waits for the recipient's answer, so it comes by e-mail too.
+# request waits for the recipient's answer, so it comes by e-mail too, and so does the
+# request to take over a network that has lost its convener.
 DEFAULT_CHANNELS = {
     Kind.REPLY: Channel.APP,
     Kind.MENTION: Channel.APP_AND_EMAIL,
     Kind.BORROW_REQUEST: Channel.APP_AND_EMAIL,
+    Kind.NO_CONVENER: Channel.APP_AND_EMAIL,
 }
 
 
@@ -35,13 +39,15 @@ class NotificationQuerySet(models.QuerySet):
         """Return the notifications of `user` about threads that `user` may still read.
 
         A notification about a borrowing request stays visible while `user` is still a
-        party to the request: its requester, its expert or its approving manager.
+        party to the request: its requester, its expert or its approving manager. One
+        about a network stays visible while `user` may read the network's member content.
         """
         if not user.is_authenticated or not user.is_active:
             return self.none()
         about_thread = Q(thread__isnull=False) & thread_access_q(user, thread_field="thread")
         about_request = Q(borrow_request__isnull=False) & party_q(user, prefix="borrow_request__")
-        return self.filter(recipient=user).filter(about_thread | about_request)
+        about_network = Q(network__isnull=False) & member_access_q(user, network_field="network")
+        return self.filter(recipient=user).filter(about_thread | about_request | about_network)
 
     def unread(self) -> "NotificationQuerySet":
         return self.filter(read_at__isnull=True)
@@ -62,8 +68,8 @@ class Notification(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
-    # A notification is about a forum post (thread and post set) or about a borrowing
-    # request (borrow_request and event set).
+    # A notification is about a forum post (thread and post set), about a borrowing
+    # request (borrow_request and event set) or about a network (network set).
     thread = models.ForeignKey(
         "forum.Thread",
         on_delete=models.CASCADE,
@@ -88,6 +94,14 @@ class Notification(models.Model):
         related_name="notifications",
         verbose_name=_("borrowing request"),
     )
+    network = models.ForeignKey(
+        "networks.Network",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("network"),
+    )
     event = models.CharField(_("event"), max_length=30, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
@@ -104,11 +118,13 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.recipient_id}: {self.kind} {self.post_id or self.borrow_request_id}"
+        return f"{self.recipient_id}: {self.kind} {self.post_id or self.borrow_request_id or self.network_id}"
 
     def get_absolute_url(self) -> str:
         if self.borrow_request_id:
             return reverse("experts:request", args=[self.borrow_request_id])
+        if self.network_id:
+            return reverse("networks:take_over", args=[self.network.slug])
         return reverse("forum:post", args=[self.post_id])
 
     @property

@@ -91,18 +91,57 @@ def notify_request(*, recipient_ids, actor, borrow_request, event: str) -> list[
     return rows
 
 
+def notify_network_without_convener(*, network, former_convener) -> list[Notification]:
+    """Ask the active members of `network` to take over after its last convener left.
+
+    The e-mails are sent after the commit, to members who want e-mail for this kind.
+    """
+    from genbo.networks.models import Membership
+
+    recipient_ids = list(
+        Membership.objects.filter(
+            network=network, status=Membership.Status.ACTIVE, user__is_active=True
+        )
+        .exclude(user=former_convener)
+        .values_list("user_id", flat=True)
+    )
+    rows = [
+        Notification(
+            recipient_id=recipient_id,
+            kind=Kind.NO_CONVENER,
+            actor=former_convener,
+            network=network,
+            event="no_convener",
+        )
+        for recipient_id in recipient_ids
+    ]
+    Notification.objects.bulk_create(rows)
+    ids = list(
+        Notification.objects.filter(
+            network=network, kind=Kind.NO_CONVENER, recipient_id__in=recipient_ids
+        ).values_list("pk", flat=True)
+    )
+    transaction.on_commit(partial(send_notification_emails, ids))
+    return rows
+
+
 def _build_email(notification: Notification) -> EmailMultiAlternatives:
     base_url = settings.GENBO_BASE_URL.rstrip("/")
     context = {
         "notification": notification,
         "thread": notification.thread,
         "borrow_request": notification.borrow_request,
+        "network": notification.network,
         "actor": notification.actor,
         "recipient": notification.recipient,
         "post_url": base_url + notification.get_absolute_url(),
         "settings_url": base_url + reverse("notifications:settings"),
     }
-    prefix = "request_" if notification.borrow_request_id else ""
+    prefix = ""
+    if notification.borrow_request_id:
+        prefix = "request_"
+    elif notification.network_id:
+        prefix = "network_"
     # Employees have no stored language yet, so e-mails use the portal's default, Swedish.
     with translation.override(settings.LANGUAGE_CODE):
         subject = " ".join(
@@ -123,7 +162,9 @@ def send_notification_emails(notification_ids) -> int:
     """
     notifications = Notification.objects.filter(
         pk__in=notification_ids, recipient__is_active=True
-    ).select_related("recipient", "actor", "thread", "thread__network", "borrow_request__offer")
+    ).select_related(
+        "recipient", "actor", "thread", "thread__network", "borrow_request__offer", "network"
+    )
     messages = [
         _build_email(notification)
         for notification in notifications

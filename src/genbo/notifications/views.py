@@ -16,7 +16,7 @@ NOTIFICATIONS_PER_PAGE = 20
 def notification_list(request):
     notifications = (
         Notification.objects.visible_to(request.user)
-        .select_related("actor", "thread", "post", "borrow_request__offer")
+        .select_related("actor", "thread", "post", "borrow_request__offer", "network")
         .order_by("-created_at", "-pk")
     )
     page = Paginator(notifications, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
