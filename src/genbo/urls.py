@@ -23,4 +23,5 @@ urlpatterns = [
     path("experts/", include("genbo.experts.urls")),
     path("library/", include("genbo.library.urls")),
     path("media/<path:path>", media_file, name="media"),
+    path("scim/v2/", include("genbo.accounts.scim.urls")),
 ]

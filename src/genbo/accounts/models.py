@@ -317,7 +317,9 @@ class ScimToken(models.Model):
     def issue(cls, *, municipality: Municipality, label: str = "") -> tuple["ScimToken", str]:
         """Create a token for `municipality` and return it with its clear text."""
         token = secrets.token_urlsafe(32)
-        row = cls.objects.create(municipality=municipality, token_hash=hash_token(token), label=label)
+        row = cls.objects.create(
+            municipality=municipality, token_hash=hash_token(token), label=label
+        )
         return row, token
 
 
@@ -326,7 +328,10 @@ class ScimGroup(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="scim_groups", verbose_name=_("municipality")
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="scim_groups",
+        verbose_name=_("municipality"),
     )
     display_name = models.CharField(_("name"), max_length=255)
     external_id = models.CharField(_("external ID"), max_length=255, blank=True)

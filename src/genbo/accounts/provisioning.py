@@ -252,4 +252,3 @@ def user_reactivate(*, user: User, actor=None, source: str) -> None:
     user.is_active = True
     user.save(update_fields=["is_active"])
     audit_record(action="user.reactivate", actor=actor, target=user, source=source)
-

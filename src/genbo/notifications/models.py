@@ -118,7 +118,8 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.recipient_id}: {self.kind} {self.post_id or self.borrow_request_id or self.network_id}"
+        about = self.post_id or self.borrow_request_id or self.network_id
+        return f"{self.recipient_id}: {self.kind} {about}"
 
     def get_absolute_url(self) -> str:
         if self.borrow_request_id:
