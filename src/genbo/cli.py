@@ -1,4 +1,4 @@
-"""The `genbo` command: demo, serve, seed, import-taxonomy, compilemessages, manage."""
+"""The `genbo` command: demo, serve, seed, import-taxonomy, sync-ldap, compilemessages, manage."""
 
 import argparse
 import os
@@ -120,6 +120,19 @@ def cmd_import_taxonomy(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sync_ldap(args: argparse.Namespace) -> int:
+    _setup_django(args.data_dir)
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    try:
+        call_command("sync_ldap", municipality=args.municipality)
+    except CommandError as error:
+        print(f"genbo sync-ldap: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_compilemessages(args: argparse.Namespace) -> int:
     print(f"{compile_messages()} message catalogue(s) compiled")
     return 0
@@ -157,6 +170,10 @@ def build_parser() -> argparse.ArgumentParser:
     add("seed", cmd_seed, "seed the demo data into the database (once)")
     taxonomy = add("import-taxonomy", cmd_import_taxonomy, "import a JobTech Taxonomy JSON file")
     taxonomy.add_argument("file", help="path of the taxonomy file, e.g. jobtech-taxonomy-sv.json")
+    sync = add(
+        "sync-ldap", cmd_sync_ldap, "update accounts from the municipalities' LDAP directories"
+    )
+    sync.add_argument("--municipality", help="only this municipality's slug, such as bjuv")
     commands.add_parser("compilemessages", help="compile the translation catalogues").set_defaults(
         handler=cmd_compilemessages
     )
