@@ -43,7 +43,9 @@ class DirectoryProfile:
     title: str = ""
     department: str = ""
     phone: str = ""
-    active: bool = True
+    # False when the directory says the account is disabled; None when the source does
+    # not say (an OpenID Connect or SAML sign-in), which leaves `is_active` as it is.
+    active: bool | None = True
 
 
 def _clean_profile(profile: DirectoryProfile) -> DirectoryProfile:
@@ -155,9 +157,9 @@ def user_provision(
     changed = _apply_profile(user, municipality, profile)
     if created or changed:
         user.save()
-    if not profile.active and user.is_active:
+    if profile.active is False and user.is_active:
         user_deactivate(user=user, actor=actor, source=source)
-    elif profile.active and not user.is_active:
+    elif profile.active is True and not user.is_active:
         user_reactivate(user=user, actor=actor, source=source)
 
     link.user = user
