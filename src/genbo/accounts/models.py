@@ -231,7 +231,13 @@ class IdentityProvider(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality", "kind"], name="one_provider_per_kind_and_municipality"
-            )
+            ),
+            # One issuer serves one municipality, so a token names its municipality.
+            models.UniqueConstraint(
+                fields=["kind", "issuer"],
+                condition=~models.Q(issuer=""),
+                name="one_municipality_per_issuer",
+            ),
         ]
 
     def __str__(self) -> str:
