@@ -211,3 +211,11 @@ def test_sign_in_failure_logs_no_password(provider, directory, caplog):
         ldap_sign_in(provider=provider, login="anna.berg", password="Hemligt-fel-123")
 
     assert "Hemligt-fel-123" not in caplog.text
+
+
+def test_production_refuses_plain_ldap(provider, directory, settings):
+    _add_anna(directory)
+    settings.PRODUCTION = True
+
+    with pytest.raises(LdapSignInError, match="not an ldaps"):
+        ldap_sign_in(provider=provider, login="anna.berg", password=PASSWORD)

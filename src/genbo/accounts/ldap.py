@@ -7,10 +7,12 @@ DN), then binds as that entry with the typed password. Disabled accounts
 """
 
 import logging
+import ssl
 import uuid
 from dataclasses import dataclass, field
 
 import ldap3
+from django.conf import settings
 from ldap3.core.exceptions import LDAPException
 from ldap3.utils.conv import escape_filter_chars
 
@@ -40,8 +42,17 @@ class LdapSignInError(Exception):
 
 
 def _server(provider: IdentityProvider) -> ldap3.Server:
+    # Passwords cross the network in the bind, so production talks to the directory
+    # over TLS only.
+    if settings.PRODUCTION and not provider.server_url.lower().startswith("ldaps://"):
+        raise LdapSignInError(f"{provider.server_url!r} is not an ldaps:// URL")
+    # ldap3 does not check the server's certificate unless told to; an ldaps:// server
+    # must present one that the system's CA store trusts.
     return ldap3.Server(
-        provider.server_url, connect_timeout=CONNECT_TIMEOUT_SECONDS, get_info=ldap3.NONE
+        provider.server_url,
+        connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        get_info=ldap3.NONE,
+        tls=ldap3.Tls(validate=ssl.CERT_REQUIRED),
     )
 
 

@@ -35,6 +35,8 @@ from genbo.accounts.provisioning import DirectoryProfile, ProvisioningError, use
 logger = logging.getLogger(__name__)
 
 ALLOWED_ALGORITHMS = ["RS256", "PS256", "ES256"]
+# The attribute mapping's "scope" entry replaces this, such as for ADFS's allatclaims.
+DEFAULT_SCOPE = "openid email profile"
 SESSION_PREFIX = "genbo:oidc:"
 # A sign-in that takes longer than this between the redirect and the callback is refused.
 PENDING_MAX_AGE_SECONDS = 10 * 60
@@ -147,7 +149,7 @@ def authorization_url(request, provider: IdentityProvider, *, redirect_uri: str)
             "response_type": "code",
             "client_id": provider.client_id,
             "redirect_uri": redirect_uri,
-            "scope": "openid email profile",
+            "scope": attribute_mapping(provider).get("scope", DEFAULT_SCOPE),
             "state": state,
             "nonce": nonce,
             "code_challenge": _code_challenge(verifier),
