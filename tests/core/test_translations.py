@@ -30,6 +30,8 @@ MESSAGES_CHECKED_IN_PAGES = [
     "The photo must be a JPEG, PNG or WebP image.",
     "The photo has too many pixels. Choose a smaller image.",
     "Choose yes, no or maybe.",
+    "Sign in with your municipal account",
+    "Choose your municipality in the list.",
 ]
 
 
