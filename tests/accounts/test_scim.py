@@ -49,7 +49,9 @@ class Scim:
         headers = {}
         if (token or self.token) is not None:
             headers["HTTP_AUTHORIZATION"] = f"Bearer {token or self.token}"
-        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        data = raw
+        if data is None and body is not None:
+            data = json.dumps(body)
         call = getattr(self.client, method.lower())
         url = self.base + path
         if data is None:

@@ -22,7 +22,7 @@ class LocalAccountBackend(ModelBackend):
             return None
         if settings.GENBO_LOCAL_SIGN_IN or is_break_glass(user):
             return user
-        logger.warning("Local sign-in refused for user %s because it is switched off", user.pk)
+        logger.warning("Local sign-in rejected for user %s because it is switched off", user.pk)
         return None
 
 

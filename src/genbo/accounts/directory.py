@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from genbo.accounts.models import IdentityProvider
 from genbo.env import env_str
 
-# The claim or attribute that holds each GENBO field, per kind of provider. A provider's
+# The claim or attribute that contains each GENBO field, per kind of provider. A provider's
 # `attribute_mapping` overrides single entries.
 DEFAULT_MAPPINGS = {
     IdentityProvider.Kind.OIDC: {

@@ -46,8 +46,8 @@ def _server(provider: IdentityProvider) -> ldap3.Server:
     # over TLS only.
     if settings.PRODUCTION and not provider.server_url.lower().startswith("ldaps://"):
         raise LdapSignInError(f"{provider.server_url!r} is not an ldaps:// URL")
-    # ldap3 does not check the server's certificate unless told to; an ldaps:// server
-    # must present one that the system's CA store trusts.
+    # ldap3 skips the certificate check by default. With CERT_REQUIRED an ldaps:// server
+    # must present a certificate that the system's CA store trusts.
     return ldap3.Server(
         provider.server_url,
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
@@ -185,8 +185,8 @@ class SyncReport:
 def ldap_sync(*, provider: IdentityProvider) -> SyncReport:
     """Create, update and deactivate the municipality's users from its directory.
 
-    People whose entries are gone, or disabled, are deactivated. A search that finds
-    nobody changes nothing, because a wrong base DN must not deactivate everyone.
+    People whose entries are gone, or disabled, are deactivated. A search without
+    results changes nothing, because a wrong base DN must not deactivate everyone.
     """
     mapping = attribute_mapping(provider)
     report = SyncReport()

@@ -171,7 +171,7 @@ class IdentityProvider(models.Model):
     """A municipality's directory that employees sign in with or that GENBO reads users from.
 
     Secrets are not stored here: `secret_variable` names an environment variable (or,
-    with the suffix _FILE, a file) that holds the OpenID Connect client secret or the LDAP
+    with the suffix _FILE, a file) that contains the OpenID Connect client secret or the LDAP
     bind password, so a database dump reveals no credential.
     """
 

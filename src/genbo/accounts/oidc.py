@@ -224,11 +224,11 @@ def _exchange_code(
             error = response.json().get("error", "")
         except ValueError:
             error = ""
-        raise OidcError(f"the token endpoint answered {response.status_code} {error}".strip())
+        raise OidcError(f"the token endpoint returned {response.status_code} {error}".strip())
     try:
         return response.json()
     except ValueError as error:
-        raise OidcError("the token endpoint did not answer JSON") from error
+        raise OidcError("the token endpoint did not return JSON") from error
 
 
 def profile_from_claims(claims: dict, mapping: dict[str, str]) -> DirectoryProfile:

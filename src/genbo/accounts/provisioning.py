@@ -25,7 +25,7 @@ UNIT_NAME_MAX_LENGTH = 150
 
 
 class ProvisioningError(Exception):
-    """The directory's data cannot be stored; `code` tells the caller which kind of error."""
+    """The directory's data cannot be stored. `code` is "uniqueness" or "invalid"."""
 
     def __init__(self, message: str, *, code: str = "invalid"):
         super().__init__(message)
@@ -34,7 +34,7 @@ class ProvisioningError(Exception):
 
 @dataclass(frozen=True)
 class DirectoryProfile:
-    """What a directory says about one person, already mapped to GENBO's fields."""
+    """One person's directory entry, already mapped to GENBO's fields."""
 
     subject: str
     email: str
@@ -43,8 +43,8 @@ class DirectoryProfile:
     title: str = ""
     department: str = ""
     phone: str = ""
-    # False when the directory says the account is disabled; None when the source does
-    # not say (an OpenID Connect or SAML sign-in), which leaves `is_active` as it is.
+    # False for an account disabled in the directory. None when the source has no such
+    # flag (an OpenID Connect or SAML sign-in), so `is_active` stays as it is.
     active: bool | None = True
 
 
@@ -223,7 +223,7 @@ def user_deactivate(*, user: User, actor=None, source: str) -> list:
 
     Django's ModelBackend returns no user for an inactive account, so every session of
     `user` is anonymous from its next request on. Content keeps the author's name.
-    Returns the networks that lost their last active convener; their members are told.
+    Returns the networks that lost their last active convener. Their members are notified.
     """
     from genbo.networks.services import networks_orphaned_by
 

@@ -94,11 +94,22 @@ def _remember_next(request) -> None:
         request.session.pop(NEXT_SESSION_KEY, None)
 
 
+def _remember_municipality(response, slug: str) -> None:
+    response.set_cookie(
+        MUNICIPALITY_COOKIE,
+        slug,
+        max_age=MUNICIPALITY_COOKIE_MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
 def _finish(request, link, *, source: str):
     """Sign in the user of `link` with a new session and go on to the page asked for."""
     user = authenticate(request, identity_link=link)
     if user is None:
-        logger.warning("Directory sign-in refused for inactive user %s (%s)", link.user_id, source)
+        logger.warning("Directory sign-in rejected for inactive user %s (%s)", link.user_id, source)
         messages.error(
             request, _("This account is deactivated. Contact the Familjen Helsingborg secretariat.")
         )
@@ -114,14 +125,7 @@ def _finish(request, link, *, source: str):
         municipality=link.municipality.slug,
     )
     response = HttpResponseRedirect(target)
-    response.set_cookie(
-        MUNICIPALITY_COOKIE,
-        link.municipality.slug,
-        max_age=MUNICIPALITY_COOKIE_MAX_AGE,
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
+    _remember_municipality(response, link.municipality.slug)
     return response
 
 
@@ -132,10 +136,12 @@ def sso_start(request):
     if _client_locked(request):
         messages.error(request, CLIENT_THROTTLED_MESSAGE)
         return redirect("accounts:login")
+
     form = MunicipalityForm(request.GET)
     if not form.is_valid():
         messages.error(request, _("Choose your municipality in the list."))
         return redirect("accounts:login")
+
     municipality = form.cleaned_data["municipality"]
     slug = municipality.slug
     provider = sign_in_provider(municipality)
@@ -149,6 +155,7 @@ def sso_start(request):
             % {"municipality": municipality.name},
         )
         return redirect("accounts:login")
+
     _remember_next(request)
     if provider.kind == IdentityProvider.Kind.LDAP:
         response = redirect("accounts:ldap_sign_in", slug=slug)
@@ -169,14 +176,8 @@ def sso_start(request):
         logger.error("Sign-in for %s needs SAML, which is not implemented", slug)
         messages.error(request, FAILED_MESSAGE)
         return redirect("accounts:login")
-    response.set_cookie(
-        MUNICIPALITY_COOKIE,
-        slug,
-        max_age=MUNICIPALITY_COOKIE_MAX_AGE,
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
+
+    _remember_municipality(response, slug)
     return response
 
 
@@ -198,7 +199,7 @@ def oidc_callback(request):
         )
     except oidc.OidcError as error:
         failures = _count_failure(request, _client_key(request))
-        logger.warning("OpenID Connect sign-in refused (%d from this client): %s", failures, error)
+        logger.warning("OpenID Connect sign-in rejected (%d from this client): %s", failures, error)
         messages.error(request, FAILED_MESSAGE)
         return redirect("accounts:login")
     return _finish(request, link, source="oidc")
@@ -244,7 +245,7 @@ def ldap_sign_in_view(request, slug: str):
                 failures = _count_failure(request, account_key)
                 _count_failure(request, _client_key(request))
                 logger.warning(
-                    "LDAP sign-in for %s refused (%d for this user name): %s",
+                    "LDAP sign-in for %s rejected (%d for this user name): %s",
                     slug,
                     failures,
                     error.reason,

@@ -213,7 +213,7 @@ def new_networks(user, *, limit: int = 6) -> QuerySet:
 
 
 def networks_without_convener():
-    """Current networks without an active convener, with their active member count."""
+    """Return the current networks without an active convener, with their active member count."""
     return (
         Network.objects.without_convener()
         .annotate(

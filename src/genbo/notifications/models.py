@@ -24,7 +24,7 @@ class Channel(models.TextChoices):
 
 # Used while an employee has not chosen: a mention is addressed to one person, so it is
 # worth an e-mail; replies can be many, so they stay in GENBO. A step in a borrowing
-# request waits for the recipient's answer, so it comes by e-mail too, and so does the
+# request waits for the recipient's reply, so it comes by e-mail too. So does the
 # request to take over a network that has lost its convener.
 DEFAULT_CHANNELS = {
     Kind.REPLY: Channel.APP,

@@ -1,9 +1,9 @@
 """SCIM 2.0 protocol pieces shared by Users and Groups (RFC 7643 and RFC 7644).
 
-Only what a provisioning client such as Microsoft Entra ID sends is understood:
-filters of the form `attribute eq "value"`, and PATCH operations whose path is an
-attribute, a sub-attribute, a URN-qualified attribute or a multi-valued attribute
-with one `eq` value filter (`emails[type eq "work"].value`).
+The parser covers what a provisioning client such as Microsoft Entra ID sends. Filters
+have the form `attribute eq "value"`. A PATCH path is an attribute, a sub-attribute, a
+URN-qualified attribute, or a multi-valued attribute with one `eq` value filter
+(`emails[type eq "work"].value`).
 """
 
 import json
@@ -25,7 +25,7 @@ MAX_BODY_BYTES = 1024 * 1024
 
 
 class ScimError(Exception):
-    """An error answered as a SCIM error response (RFC 7644, section 3.12)."""
+    """An error returned as a SCIM error response (RFC 7644, section 3.12)."""
 
     def __init__(self, status: int, detail: str, scim_type: str = ""):
         super().__init__(detail)

@@ -302,7 +302,7 @@ def state_save(*, municipality, state: UserState, link: IdentityLink | None) -> 
     """Store `state` as the user of `link` (or a new one) and return the link.
 
     Raises ScimError 409 when the user name, external id or e-mail address belongs to
-    someone else, and 400 when a required value is missing; nothing is stored then.
+    someone else, and 400 when a required value is missing. Nothing is stored then.
     """
     if not state.user_name:
         raise ScimError(400, "userName is required.", "invalidValue")

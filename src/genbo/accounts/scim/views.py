@@ -2,8 +2,8 @@
 
 Every request carries `Authorization: Bearer <token>` with a token issued for that
 municipality (`genbo manage scim_token <municipality>`). A token of another
-municipality, a revoked one or none answers 401, and another municipality's users and
-groups answer 404, as if they did not exist.
+municipality, a revoked token or none gets 401. Another municipality's users and groups
+get 404, as if they did not exist.
 """
 
 import functools
@@ -76,7 +76,7 @@ def scim_view(methods: tuple[str, ...]):
             except ScimError as error:
                 if error.status >= 400 and error.status != 401:
                     logger.info(
-                        "SCIM %s %s refused with %s: %s",
+                        "SCIM %s %s rejected with %s: %s",
                         request.method,
                         request.path,
                         error.status,
