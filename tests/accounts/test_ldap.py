@@ -1,5 +1,6 @@
 """LDAP bind and `genbo sync-ldap` against a real OpenLDAP slapd on 127.0.0.1."""
 
+import base64
 import logging
 import uuid
 
@@ -7,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from genbo.accounts.directory import subject_text
 from genbo.accounts.ldap import LdapSignInError, ldap_sign_in, ldap_sync
 from genbo.accounts.models import IdentityLink, IdentityProvider, User
 from genbo.core.models import Municipality
@@ -219,3 +221,13 @@ def test_production_refuses_plain_ldap(provider, directory, settings):
 
     with pytest.raises(LdapSignInError, match="not an ldaps"):
         ldap_sign_in(provider=provider, login="anna.berg", password=PASSWORD)
+
+
+def test_base64_guid_claim_matches_ldap_subject():
+    # ADFS sends objectGUID base64-encoded; the sync writes the GUID string.
+    guid = uuid.UUID("0b5d0c55-1111-4c1e-9a51-7a0d7c1f0a01")
+    encoded = base64.b64encode(guid.bytes_le).decode()
+
+    assert subject_text(encoded) == str(guid)
+    assert subject_text("oid-anna") == "oid-anna"
+    assert subject_text("not base64 but 24 chars==") == "not base64 but 24 chars=="

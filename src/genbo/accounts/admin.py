@@ -95,7 +95,7 @@ class IdentityProviderAdmin(admin.ModelAdmin):
     list_select_related = ["municipality"]
     fieldsets = [
         (None, {"fields": ["municipality", "kind", "enabled"]}),
-        (_("OpenID Connect and SAML"), {"fields": ["issuer", "client_id"]}),
+        (_("OpenID Connect and SAML"), {"fields": ["issuer", "client_id", "metadata_url"]}),
         (_("LDAP"), {"fields": ["server_url", "bind_dn", "base_dn"]}),
         (None, {"fields": ["secret_variable", "attribute_mapping"]}),
     ]

@@ -1,5 +1,9 @@
 """Reading a municipality's identity provider configuration: secrets and attribute mapping."""
 
+import base64
+import binascii
+import uuid
+
 from django.core.exceptions import ImproperlyConfigured
 
 from genbo.accounts.models import IdentityProvider
@@ -65,3 +69,20 @@ def claim_text(claims: dict, name: str) -> str:
     if value is None:
         return ""
     return str(value).strip()
+
+
+def subject_text(value: str) -> str:
+    """Return a subject claim, with a base64 objectGUID written as AD's GUID string.
+
+    ADFS sends `objectGUID` base64-encoded, while the LDAP sync reads it as bytes and
+    writes the GUID string. Both must give the same subject, or one person gets two
+    accounts.
+    """
+    if len(value) == 24 and value.endswith("=="):
+        try:
+            raw = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            return value
+        if len(raw) == 16:
+            return str(uuid.UUID(bytes_le=raw))
+    return value

@@ -198,6 +198,12 @@ class IdentityProvider(models.Model):
         ),
     )
     client_id = models.CharField(_("client ID"), max_length=200, blank=True)
+    metadata_url = models.CharField(
+        _("SAML metadata URL"),
+        max_length=300,
+        blank=True,
+        help_text=_("The address of the identity provider's SAML metadata document."),
+    )
     secret_variable = models.CharField(
         _("secret variable"),
         max_length=100,

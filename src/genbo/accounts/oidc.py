@@ -28,7 +28,12 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from genbo.accounts.directory import attribute_mapping, claim_text, provider_secret
+from genbo.accounts.directory import (
+    attribute_mapping,
+    claim_text,
+    provider_secret,
+    subject_text,
+)
 from genbo.accounts.models import IdentityLink, IdentityProvider
 from genbo.accounts.provisioning import DirectoryProfile, ProvisioningError, user_provision
 
@@ -237,7 +242,7 @@ def profile_from_claims(claims: dict, mapping: dict[str, str]) -> DirectoryProfi
         # Entra ID leaves out `email` for accounts without a mailbox; the sign-in name is
         # the work address there.
         email = claim_text(claims, "preferred_username") or claim_text(claims, "upn")
-    subject = claim_text(claims, mapping["subject"]) or claim_text(claims, "sub")
+    subject = subject_text(claim_text(claims, mapping["subject"]) or claim_text(claims, "sub"))
     return DirectoryProfile(
         subject=subject,
         email=email,

@@ -9,15 +9,16 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
-from genbo.accounts import oidc
+from genbo.accounts import oidc, saml
 from genbo.accounts.ldap import LdapSignInError, ldap_sign_in
 from genbo.accounts.models import IdentityProvider
 from genbo.accounts.views import SIGN_IN_FAILURE_LIMIT, SIGN_IN_LOCK_SECONDS, THROTTLED_MESSAGE
@@ -172,10 +173,13 @@ def sso_start(request):
             return redirect("accounts:login")
         response = HttpResponseRedirect(url)
     else:
-        # NOTE: SAML 2.0 providers can be configured but GENBO cannot sign in with them yet.
-        logger.error("Sign-in for %s needs SAML, which is not implemented", slug)
-        messages.error(request, FAILED_MESSAGE)
-        return redirect("accounts:login")
+        try:
+            url = saml.authorization_url(request, provider)
+        except saml.SamlError as error:
+            logger.error("SAML identity provider of %s unavailable: %s", slug, error)
+            messages.error(request, FAILED_MESSAGE)
+            return redirect("accounts:login")
+        response = HttpResponseRedirect(url)
 
     _remember_municipality(response, slug)
     return response
@@ -203,6 +207,47 @@ def oidc_callback(request):
         messages.error(request, FAILED_MESSAGE)
         return redirect("accounts:login")
     return _finish(request, link, source="oidc")
+
+
+@login_not_required
+@require_GET
+def saml_metadata(request):
+    """Serve GENBO's SAML service provider metadata for the identity providers to import."""
+    return HttpResponse(
+        saml.sp_metadata(request.build_absolute_uri("/")),
+        content_type="application/samlmetadata+xml",
+    )
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def saml_acs(request):
+    """Check the identity provider's SAML response (a cross-site POST without the session)."""
+    if _client_locked(request):
+        messages.error(request, CLIENT_THROTTLED_MESSAGE)
+        return redirect("accounts:login")
+    try:
+        result_key = saml.consume_response(request)
+    except saml.SamlError as error:
+        failures = _count_failure(request, _client_key(request))
+        logger.warning("SAML sign-in rejected (%d from this client): %s", failures, error)
+        messages.error(request, FAILED_MESSAGE)
+        return redirect("accounts:login")
+    return redirect(reverse("accounts:saml_finish") + f"?result={result_key}")
+
+
+@login_not_required
+@require_GET
+def saml_finish(request):
+    try:
+        link = saml.finish_sign_in(request, request.GET.get("result", ""))
+    except saml.SamlError as error:
+        failures = _count_failure(request, _client_key(request))
+        logger.warning("SAML sign-in rejected (%d from this client): %s", failures, error)
+        messages.error(request, FAILED_MESSAGE)
+        return redirect("accounts:login")
+    return _finish(request, link, source="saml")
 
 
 class LdapSignInForm(forms.Form):
