@@ -162,7 +162,8 @@ def consume_response(request) -> str:
     except Exception as error:
         # pysaml2 raises a different class for each failed check (signature, time,
         # audience, InResponseTo); each one rejects the response.
-        raise SamlError(f"the response is not valid: {type(error).__name__}: {error}") from None
+        detail = str(error)[:200]
+        raise SamlError(f"the response is not valid: {type(error).__name__}: {detail}") from None
     if result is None:
         raise SamlError("the response is not valid")
     if result.issuer() != provider.issuer:
