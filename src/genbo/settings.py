@@ -245,6 +245,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # 403 and 404 answers are part of the access rule, not faults worth a traceback.
         "django.request": {"level": "ERROR"},
+        # pysaml2's schema library logs each schema file it loads.
+        "xmlschema": {"level": "WARNING"},
     },
 }
 

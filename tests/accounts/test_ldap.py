@@ -21,13 +21,13 @@ PASSWORD = "Sommar2026!"
 
 @pytest.fixture
 def provider(directory, monkeypatch):
-    monkeypatch.setenv("GENBO_TEST_BJUV_BIND_PASSWORD", directory.admin_password)
+    monkeypatch.setenv("GENBO_SSO_TEST_BJUV_BIND_PASSWORD", directory.admin_password)
     return IdentityProvider.objects.create(
         municipality=Municipality.objects.get(slug="bjuv"),
         kind=IdentityProvider.Kind.LDAP,
         server_url=directory.url,
         bind_dn=directory.admin_dn,
-        secret_variable="GENBO_TEST_BJUV_BIND_PASSWORD",
+        secret_variable="GENBO_SSO_TEST_BJUV_BIND_PASSWORD",
         base_dn=directory.base_dn,
         # The test directory is an OpenLDAP tree without AD's objectCategory.
         attribute_mapping={"user_filter": "(objectClass=person)"},

@@ -28,7 +28,7 @@ from tests.servers.oidc_provider import (
 
 pytestmark = pytest.mark.django_db
 
-SECRET_VARIABLE = "GENBO_TEST_OIDC_SECRET"
+SECRET_VARIABLE = "GENBO_SSO_TEST_OIDC_SECRET"
 
 
 @pytest.fixture(autouse=True)
@@ -412,3 +412,22 @@ def test_repeated_failures_lock_client(client, bjuv):
 
     assert response.url == "/accounts/login/"
     assert not any(key.startswith(oidc.SESSION_PREFIX) for key in client.session.keys())
+
+
+def test_secret_variable_outside_prefix_refused(client, bjuv, oidc_provider, monkeypatch):
+    monkeypatch.setenv("GENBO_SECRET_KEY", CLIENT_SECRET)
+    IdentityProvider.objects.filter(pk=bjuv.pk).update(secret_variable="GENBO_SECRET_KEY")
+
+    response = client.get(callback_path(oidc_provider.sign_in(_start(client), "anna")))
+
+    assert response.url == "/accounts/login/"
+    assert _signed_in_user_id(client) is None
+
+
+def test_admin_rejects_secret_variable_outside_prefix(bjuv):
+    from django.core.exceptions import ValidationError
+
+    bjuv.secret_variable = "GENBO_SECRET_KEY"
+
+    with pytest.raises(ValidationError):
+        bjuv.full_clean()

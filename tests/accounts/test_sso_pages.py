@@ -127,7 +127,7 @@ def test_start_with_ldap_provider_opens_form(client, directory):
 
 @pytest.fixture
 def bjuv_ldap(directory, monkeypatch):
-    monkeypatch.setenv("GENBO_TEST_LDAP_PASSWORD", directory.admin_password)
+    monkeypatch.setenv("GENBO_SSO_TEST_LDAP_PASSWORD", directory.admin_password)
     directory.add_person(
         "anna.berg", first_name="Anna", last_name="Berg", password=LDAP_PASSWORD, title="Ekonom"
     )
@@ -139,7 +139,7 @@ def bjuv_ldap(directory, monkeypatch):
         kind=IdentityProvider.Kind.LDAP,
         server_url=directory.url,
         bind_dn=directory.admin_dn,
-        secret_variable="GENBO_TEST_LDAP_PASSWORD",
+        secret_variable="GENBO_SSO_TEST_LDAP_PASSWORD",
         base_dn=directory.base_dn,
         attribute_mapping={"user_filter": "(objectClass=person)"},
     )

@@ -2,11 +2,12 @@
 
 import base64
 import binascii
+import re
 import uuid
 
 from django.core.exceptions import ImproperlyConfigured
 
-from genbo.accounts.models import IdentityProvider
+from genbo.accounts.models import SECRET_VARIABLE_PATTERN, IdentityProvider
 from genbo.env import env_str
 
 # The claim or attribute that contains each GENBO field, per kind of provider. A provider's
@@ -58,6 +59,11 @@ def provider_secret(provider: IdentityProvider) -> str:
     """Return the client secret or bind password named by the provider's secret variable."""
     if not provider.secret_variable:
         return ""
+    if not re.match(SECRET_VARIABLE_PATTERN, provider.secret_variable):
+        raise ImproperlyConfigured(
+            f"{provider}: the secret variable {provider.secret_variable!r} must start with "
+            "GENBO_SSO_."
+        )
     return env_str(provider.secret_variable, "")
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import ldap3
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from ldap3.core.exceptions import LDAPException
 from ldap3.utils.conv import escape_filter_chars
 
@@ -57,10 +58,14 @@ def _server(provider: IdentityProvider) -> ldap3.Server:
 
 
 def _service_connection(provider: IdentityProvider) -> ldap3.Connection:
+    try:
+        password = provider_secret(provider)
+    except ImproperlyConfigured as error:
+        raise LdapSignInError(str(error)) from None
     connection = ldap3.Connection(
         _server(provider),
         user=provider.bind_dn or None,
-        password=provider_secret(provider) or None,
+        password=password or None,
         receive_timeout=RECEIVE_TIMEOUT_SECONDS,
         read_only=True,
         raise_exceptions=True,

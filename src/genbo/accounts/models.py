@@ -5,6 +5,7 @@ import uuid
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -167,6 +168,11 @@ class Occupation(models.Model):
         return self.label
 
 
+# Only variables with this prefix can be named, so that an admin user cannot make GENBO
+# send another of its secrets, such as GENBO_SECRET_KEY, to a provider.
+SECRET_VARIABLE_PATTERN = r"^GENBO_SSO_[A-Z0-9_]+$"
+
+
 class IdentityProvider(models.Model):
     """A municipality's directory that employees sign in with or that GENBO reads users from.
 
@@ -208,6 +214,12 @@ class IdentityProvider(models.Model):
         _("secret variable"),
         max_length=100,
         blank=True,
+        validators=[
+            RegexValidator(
+                SECRET_VARIABLE_PATTERN,
+                _("The name must start with GENBO_SSO_ and contain only A–Z, 0–9 and _."),
+            )
+        ],
         help_text=_(
             "Name of the environment variable with the client secret or the LDAP bind "
             "password, such as GENBO_SSO_BJUV_SECRET. NAME_FILE may point at a file instead."

@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 import httpx
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
@@ -215,11 +216,15 @@ def _exchange_code(
         "code_verifier": pending["verifier"],
     }
     try:
+        secret = provider_secret(provider)
+    except ImproperlyConfigured as error:
+        raise OidcError(str(error)) from None
+    try:
         with _client() as client:
             response = client.post(
                 metadata.token_endpoint,
                 data=data,
-                auth=(provider.client_id, provider_secret(provider)),
+                auth=(provider.client_id, secret),
                 headers={"Accept": "application/json"},
             )
     except httpx.HTTPError as error:
