@@ -4,8 +4,8 @@ pysaml2 checks signatures with xmlsec1, the command-line tool of Debian's packag
 `xmlsec1`. GENBO sends an unsigned AuthnRequest with the HTTP-Redirect binding and takes
 the response with HTTP-POST at the assertion consumer service. Checks:
 
-- the response must answer a request that GENBO sent in the last 10 minutes, and each
-  request can be answered once (`InResponseTo`), so an unsolicited or replayed
+- the response must reply to a request that GENBO sent in the last 10 minutes
+  (`InResponseTo`), and each request accepts one response, so an unsolicited or replayed
   response is rejected;
 - the assertion must be signed by a key in the identity provider's metadata, be within
   its validity period and have GENBO as its audience; pysaml2 does these checks;
@@ -145,6 +145,7 @@ def consume_response(request) -> str:
         raise SamlError("the relay state is unknown or already used")
     # One response per request: the request is forgotten before the response is checked.
     cache.delete(f"genbo:saml-pending:{relay_state}")
+
     provider = (
         IdentityProvider.objects.select_related("municipality")
         .filter(pk=pending["provider"], kind=IdentityProvider.Kind.SAML, enabled=True)
@@ -154,6 +155,7 @@ def consume_response(request) -> str:
         raise SamlError("the provider has been disabled since the sign-in started")
     if not saml_response:
         raise SamlError("the POST has no SAMLResponse")
+
     client = _client(provider, request.build_absolute_uri("/"))
     try:
         result = client.parse_authn_request_response(
@@ -168,12 +170,14 @@ def consume_response(request) -> str:
         raise SamlError("the response is not valid")
     if result.issuer() != provider.issuer:
         raise SamlError(f"the response comes from {result.issuer()!r}, not {provider.issuer!r}")
+
     assertion_key = (
         "genbo:saml-assertion:"
         + hashlib.sha256(f"{provider.pk}:{result.assertion.id}".encode()).hexdigest()
     )
     if not cache.add(assertion_key, 1, ASSERTION_MEMORY_SECONDS):
         raise SamlError("the assertion was used before")
+
     identity = {name: values for name, values in (result.get_identity() or {}).items()}
     name_id = result.name_id.text if result.name_id is not None else ""
     result_key = secrets.token_urlsafe(32)
@@ -199,9 +203,11 @@ def finish_sign_in(request, result_key: str) -> IdentityLink:
     relay_states = request.session.get(SESSION_KEY, [])
     if result["relay_state"] not in relay_states:
         raise SamlError("the sign-in was started in another browser")
+
     request.session[SESSION_KEY] = [
         state for state in relay_states if state != result["relay_state"]
     ]
+
     provider = IdentityProvider.objects.select_related("municipality").get(pk=result["provider"])
     mapping = attribute_mapping(provider)
     identity = result["identity"]
