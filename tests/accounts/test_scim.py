@@ -597,3 +597,24 @@ def test_service_provider_config(scim):
 
     assert body["patch"]["supported"] is True
     assert body["bulk"]["supported"] is False
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_user_list_query_count(scim, django_assert_num_queries, count):
+    boss = check_user(
+        scim.post("/Users", entra_user("chef@helsingborg.se", "oid-chef")), status=201
+    )
+    for number in range(count):
+        created = check_user(
+            scim.post("/Users", entra_user(f"p{number}@helsingborg.se", f"oid-{number}")),
+            status=201,
+        )
+        scim.patch(
+            f"/Users/{created['id']}",
+            [{"op": "add", "path": f"{ENTERPRISE}:manager", "value": boss["id"]}],
+        )
+
+    # The token, its last-used time, the count, the page of users with their units,
+    # and their managers' SCIM ids.
+    with django_assert_num_queries(5):
+        check_list(scim.get("/Users"), total=count + 1)
