@@ -245,8 +245,10 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # 403 and 404 answers are part of the access rule, not faults worth a traceback.
         "django.request": {"level": "ERROR"},
-        # pysaml2's schema library logs each schema file it loads.
+        # pysaml2's schema library logs each schema file it loads, and httpx each request
+        # to an identity provider.
         "xmlschema": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
     },
 }
 

@@ -618,3 +618,23 @@ def test_user_list_query_count(scim, django_assert_num_queries, count):
     # and their managers' SCIM ids.
     with django_assert_num_queries(5):
         check_list(scim.get("/Users"), total=count + 1)
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_group_list_query_count(scim, django_assert_num_queries, count):
+    anna = check_user(scim.post("/Users", entra_user()), status=201)
+    for number in range(count):
+        scim.post(
+            "/Groups",
+            {
+                "schemas": [GROUP_SCHEMA],
+                "displayName": f"Grupp {number}",
+                "members": [{"value": anna["id"]}],
+            },
+        )
+
+    # The token, its last-used time, the count, the page of groups, the memberships and
+    # the members' links.
+    with django_assert_num_queries(6):
+        resources = check_list(scim.get("/Groups"), total=count)
+    assert all(group["members"][0]["value"] == anna["id"] for group in resources)

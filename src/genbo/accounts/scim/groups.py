@@ -55,6 +55,30 @@ def to_resource(
     return resource
 
 
+def member_links_by_group(groups: list[ScimGroup]) -> dict:
+    """Return the members' links of each group in `groups`, in two queries for the page."""
+    through = ScimGroup.members.through
+    pairs = list(
+        through.objects.filter(scimgroup_id__in=[group.pk for group in groups]).values_list(
+            "scimgroup_id", "user_id"
+        )
+    )
+    municipality_ids = {group.municipality_id for group in groups}
+    links = {
+        link.user_id: link
+        for link in IdentityLink.objects.filter(
+            municipality_id__in=municipality_ids, user_id__in={user_id for _group, user_id in pairs}
+        ).select_related("user")
+    }
+    result: dict = {group.pk: [] for group in groups}
+    for group_id, user_id in pairs:
+        if user_id in links:
+            result[group_id].append(links[user_id])
+    for members in result.values():
+        members.sort(key=lambda link: (link.user.last_name, link.user.first_name))
+    return result
+
+
 def member_links(group: ScimGroup) -> list[IdentityLink]:
     return list(
         IdentityLink.objects.filter(municipality=group.municipality_id, user__scim_groups=group)

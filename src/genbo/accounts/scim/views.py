@@ -197,11 +197,12 @@ def group_list(request, municipality):
     total = rows.count()
     page = list(rows[start : start + count]) if count else []
     with_members = "members" not in request.GET.get("excludedAttributes", "")
+    members = groups.member_links_by_group(page) if with_members and page else {}
     resources = [
         groups.to_resource(
             group,
             location=request.build_absolute_uri(_group_path(request, group)),
-            member_links=groups.member_links(group) if with_members else None,
+            member_links=members.get(group.pk, []) if with_members else None,
         )
         for group in page
     ]
