@@ -638,3 +638,11 @@ def test_group_list_query_count(scim, django_assert_num_queries, count):
     with django_assert_num_queries(6):
         resources = check_list(scim.get("/Groups"), total=count)
     assert all(group["members"][0]["value"] == anna["id"] for group in resources)
+
+
+def test_staff_account_not_taken_over(scim):
+    staff_user = UserFactory(email="anna.berg@helsingborg.se", is_staff=True)
+
+    check_error(scim.post("/Users", entra_user()), 409, "uniqueness")
+
+    assert not IdentityLink.objects.filter(user=staff_user).exists()

@@ -99,13 +99,19 @@ def _adoptable_local_account(municipality: Municipality, email: str) -> User | N
     """Return the account with `email` that a first directory sign-in may take over.
 
     Only an account of the same municipality (or of none) that no directory of this
-    municipality has claimed yet is taken over. An address alone never moves an account
-    between municipalities, because each municipality's directory controls only its own
-    addresses.
+    municipality has claimed yet, and that is not a staff account, is taken over. An
+    address alone never moves an account between municipalities, because each
+    municipality's directory controls only its own addresses.
     """
     user = User.objects.filter(email=email).first()
     if user is None:
         return None
+    if user.is_staff or user.is_superuser:
+        # A directory must not be able to take over a secretariat or admin account by
+        # naming its address; such accounts are linked in the admin.
+        raise ProvisioningError(
+            f"The e-mail address {email!r} belongs to a staff account.", code="uniqueness"
+        )
     if user.municipality_id not in (None, municipality.pk):
         raise ProvisioningError(
             f"The e-mail address {email!r} belongs to an account in another municipality.",
