@@ -1,4 +1,4 @@
-"""The `genbo` command: demo, serve, seed, import-taxonomy, reindex, digest, jobs, manage, and more."""
+"""The `genbo` command: demo, serve, seed, import-taxonomy, reindex, digest, sync-ldap, and more."""
 
 import argparse
 import os
@@ -236,6 +236,19 @@ def cmd_beat(args: argparse.Namespace) -> int:
     return _celery(["beat", "--loglevel", "INFO", "--schedule", schedule_file, *args.arguments])
 
 
+def cmd_sync_ldap(args: argparse.Namespace) -> int:
+    _setup_django(args.data_dir)
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    try:
+        call_command("sync_ldap", municipality=args.municipality)
+    except CommandError as error:
+        print(f"genbo sync-ldap: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_compilemessages(args: argparse.Namespace) -> int:
     print(f"{compile_messages()} message catalogue(s) compiled")
     return 0
@@ -294,6 +307,10 @@ def build_parser() -> argparse.ArgumentParser:
     taxonomy.add_argument("file", help="path of the taxonomy file, e.g. jobtech-taxonomy-sv.json")
     rebuild = add("reindex", cmd_reindex, "rebuild the search index, showing the progress")
     rebuild.add_argument("--kind", action="append", help="rebuild only this kind of document")
+    sync = add(
+        "sync-ldap", cmd_sync_ldap, "update accounts from the municipalities' LDAP directories"
+    )
+    sync.add_argument("--municipality", help="only this municipality's slug, such as bjuv")
     commands.add_parser("compilemessages", help="compile the translation catalogues").set_defaults(
         handler=cmd_compilemessages
     )

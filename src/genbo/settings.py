@@ -147,9 +147,19 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 AUTH_USER_MODEL = "accounts.User"
-# The sign-in backends. Single sign-on backends are added to this list; the
-# views only call django.contrib.auth, so they need no change.
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Local passwords for the demo and the break-glass accounts, and the directory sign-ins
+# (OpenID Connect, SAML, LDAP) configured per municipality in the admin.
+AUTHENTICATION_BACKENDS = [
+    "genbo.accounts.backends.LocalAccountBackend",
+    "genbo.accounts.backends.DirectoryBackend",
+]
+# Sign-in with a local e-mail and password; off in production unless switched on.
+GENBO_LOCAL_SIGN_IN = env_bool("GENBO_LOCAL_SIGN_IN", not PRODUCTION)
+# Superusers who may sign in with a local password even when local sign-in is off, at
+# /admin/login/, for when every directory is unreachable.
+GENBO_BREAK_GLASS_EMAILS = [email.lower() for email in env_list("GENBO_BREAK_GLASS_EMAILS", [])]
+# Seconds to wait for an identity provider's discovery document, keys or token endpoint.
+GENBO_SSO_TIMEOUT_SECONDS = env_int("GENBO_SSO_TIMEOUT_SECONDS", 10)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -284,6 +294,10 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # 403 and 404 answers are part of the access rule, not faults worth a traceback.
         "django.request": {"level": "ERROR"},
+        # pysaml2's schema library logs each schema file it loads, and httpx each request
+        # to an identity provider.
+        "xmlschema": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
     },
 }
 

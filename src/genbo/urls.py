@@ -26,4 +26,5 @@ urlpatterns = [
     path("search/", include("genbo.search.urls")),
     path("calendar/", include("genbo.calendars.urls")),
     path("media/<path:path>", media_file, name="media"),
+    path("scim/v2/", include("genbo.accounts.scim.urls")),
 ]

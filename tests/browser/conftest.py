@@ -132,7 +132,7 @@ def sign_in(page, portal: DemoPortal, role: str) -> None:
     page.goto(portal.url("/accounts/login/"))
     page.fill("#id_username", portal.sign_ins[role])
     page.fill("#id_password", DEMO_PASSWORD)
-    page.click("main button[type=submit]")
+    page.click("main form[method=post] button[type=submit]")
     page.wait_for_url(portal.url("/"))
 
 

@@ -254,3 +254,20 @@ def test_reduced_motion_turns_off_transitions(browser, demo_portal):
     context.close()
 
     assert duration == "0s"
+@pytest.mark.parametrize("width", WIDTHS)
+def test_networks_without_convener_page_has_no_violations(browser, demo_portal, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    sign_in(page, demo_portal, "secretariat staff")
+    page.goto(demo_portal.url("/networks/without-convener/"))
+
+    heading = page.locator("h1").inner_text()
+    results = Axe().run(page, options=WCAG_21_AA)
+    _check_axe_ran(results)
+    problems = _layout_problems(page)
+    screenshot(page, f"staff-networks-without-convener-{width}")
+    context.close()
+
+    assert heading
+    assert results.violations_count == 0, _violations_report(results)
+    assert problems == []

@@ -32,6 +32,8 @@ MESSAGES_CHECKED_IN_PAGES = [
     "Choose yes, no or maybe.",
     "The message is deleted.",
     "There are no topic rooms yet. Start one below.",
+    "Sign in with your municipal account",
+    "Choose your municipality in the list.",
 ]
 
 

@@ -70,6 +70,11 @@ ROUTES = {
     ),
     "directory": ("networks:directory", lambda w: reverse("networks:directory")),
     "network_create": ("networks:create", lambda w: reverse("networks:create")),
+    "without_convener": (
+        "networks:without_convener",
+        lambda w: reverse("networks:without_convener"),
+    ),
+    "closed_take_over": ("networks:take_over", lambda w: _network_url("take_over", w.closed)),
     "open_detail": ("networks:detail", lambda w: _network_url("detail", w.open)),
     "closed_detail": ("networks:detail", lambda w: _network_url("detail", w.closed)),
     "open_edit": ("networks:edit", lambda w: _network_url("edit", w.open)),
@@ -161,6 +166,9 @@ TABLE = [
     ("competence_suggest", "GET", (LOGIN, 200, 200, 200, 200, 200)),
     ("directory", "GET", (LOGIN, 200, 200, 200, 200, 200)),
     ("network_create", "GET", (LOGIN, 200, 200, 200, 200, 200)),
+    ("without_convener", "GET", (LOGIN, 403, 403, 403, 403, 200)),
+    # Taking over is only for members of a network whose conveners are all gone.
+    ("closed_take_over", "GET", (LOGIN, 403, 403, 403, 403, 403)),
     ("open_detail", "GET", (LOGIN, 200, 200, 200, 200, 200)),
     ("closed_detail", "GET", (LOGIN, 200, 200, 200, 200, 200)),
     ("open_edit", "GET", (LOGIN, 403, 403, 403, 200, 403)),

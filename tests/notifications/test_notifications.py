@@ -99,7 +99,13 @@ def test_preferences_respected_for_email(
     client.force_login(employee)
     client.post(
         reverse("notifications:settings"),
-        {"reply": "app_email", "mention": "app", "borrow_request": "app", "chat_mention": "app"},
+        {
+            "reply": "app_email",
+            "mention": "app",
+            "borrow_request": "app",
+            "chat_mention": "app",
+            "no_convener": "app",
+        },
     )
     thread = _ask(employee)
 
@@ -113,6 +119,7 @@ def test_preferences_respected_for_email(
         "mention": "app",
         "borrow_request": "app",
         "chat_mention": "app",
+        "no_convener": "app",
     }
 
 

@@ -1,8 +1,22 @@
-from django.contrib import admin
+import secrets
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from genbo.accounts.models import Competence, Occupation, User
+from genbo.accounts.models import (
+    Competence,
+    IdentityLink,
+    IdentityProvider,
+    Occupation,
+    ScimGroup,
+    ScimToken,
+    User,
+    hash_token,
+)
+from genbo.accounts.provisioning import user_deactivate, user_reactivate
+from genbo.core.audit import audit_record
 
 
 @admin.register(User)
@@ -46,6 +60,20 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
 
+    def save_model(self, request, obj, form, change):
+        # Switching an account off or on goes through the services, so that sessions end,
+        # the audit log is written and networks without a convener are reported.
+        if change and "is_active" in form.changed_data:
+            wanted = obj.is_active
+            obj.is_active = not wanted
+            super().save_model(request, obj, form, change)
+            if wanted:
+                user_reactivate(user=obj, actor=request.user, source="admin")
+            else:
+                user_deactivate(user=obj, actor=request.user, source="admin")
+            return
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(Competence)
 class CompetenceAdmin(admin.ModelAdmin):
@@ -58,3 +86,64 @@ class CompetenceAdmin(admin.ModelAdmin):
 class OccupationAdmin(admin.ModelAdmin):
     list_display = ["label", "concept_id"]
     search_fields = ["label"]
+
+
+@admin.register(IdentityProvider)
+class IdentityProviderAdmin(admin.ModelAdmin):
+    list_display = ["municipality", "kind", "issuer", "server_url", "enabled"]
+    list_filter = ["kind", "enabled"]
+    list_select_related = ["municipality"]
+    fieldsets = [
+        (None, {"fields": ["municipality", "kind", "enabled"]}),
+        (_("OpenID Connect and SAML"), {"fields": ["issuer", "client_id", "metadata_url"]}),
+        (_("LDAP"), {"fields": ["server_url", "bind_dn", "base_dn"]}),
+        (None, {"fields": ["secret_variable", "attribute_mapping"]}),
+    ]
+
+
+@admin.register(IdentityLink)
+class IdentityLinkAdmin(admin.ModelAdmin):
+    list_display = ["user", "municipality", "subject", "user_name", "updated_at"]
+    list_filter = ["municipality"]
+    search_fields = ["subject", "user_name", "user__email"]
+    list_select_related = ["user", "municipality"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(ScimToken)
+class ScimTokenAdmin(admin.ModelAdmin):
+    list_display = ["municipality", "label", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["municipality"]
+    list_select_related = ["municipality"]
+    fields = ["municipality", "label", "revoked_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            token = secrets.token_urlsafe(32)
+            obj.token_hash = hash_token(token)
+            super().save_model(request, obj, form, change)
+            audit_record(
+                action="scim_token.issue",
+                actor=request.user,
+                target=obj,
+                municipality=obj.municipality.slug,
+            )
+            messages.warning(
+                request,
+                gettext(
+                    "Copy the token now and enter it in the provisioning settings: %(token)s "
+                    "It is not shown again."
+                )
+                % {"token": token},
+            )
+            return
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ScimGroup)
+class ScimGroupAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "municipality", "external_id"]
+    list_filter = ["municipality"]
+    search_fields = ["display_name", "external_id"]
+    raw_id_fields = ["members"]

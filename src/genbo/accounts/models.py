@@ -1,7 +1,11 @@
+import hashlib
+import secrets
 import unicodedata
+import uuid
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -162,3 +166,214 @@ class Occupation(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+# Only variables with this prefix can be named, so that an admin user cannot make GENBO
+# send another of its secrets, such as GENBO_SECRET_KEY, to a provider.
+SECRET_VARIABLE_PATTERN = r"^GENBO_SSO_[A-Z0-9_]+$"
+
+
+class IdentityProvider(models.Model):
+    """A municipality's directory that employees sign in with or that GENBO reads users from.
+
+    Secrets are not stored here: `secret_variable` names an environment variable (or,
+    with the suffix _FILE, a file) that contains the OpenID Connect client secret or the LDAP
+    bind password, so a database dump reveals no credential.
+    """
+
+    class Kind(models.TextChoices):
+        OIDC = "oidc", _("OpenID Connect (Microsoft Entra ID and other providers)")
+        SAML = "saml", _("SAML 2.0 (ADFS)")
+        LDAP = "ldap", _("LDAP (Active Directory)")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="identity_providers",
+        verbose_name=_("municipality"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    issuer = models.CharField(
+        _("issuer"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "OpenID Connect: the issuer URL; its /.well-known/openid-configuration is read. "
+            "SAML: the identity provider's entity ID."
+        ),
+    )
+    client_id = models.CharField(_("client ID"), max_length=200, blank=True)
+    metadata_url = models.CharField(
+        _("SAML metadata URL"),
+        max_length=300,
+        blank=True,
+        help_text=_("The address of the identity provider's SAML metadata document."),
+    )
+    secret_variable = models.CharField(
+        _("secret variable"),
+        max_length=100,
+        blank=True,
+        validators=[
+            RegexValidator(
+                SECRET_VARIABLE_PATTERN,
+                _("The name must start with GENBO_SSO_ and contain only A–Z, 0–9 and _."),
+            )
+        ],
+        help_text=_(
+            "Name of the environment variable with the client secret or the LDAP bind "
+            "password, such as GENBO_SSO_BJUV_SECRET. NAME_FILE may point at a file instead."
+        ),
+    )
+    server_url = models.CharField(
+        _("LDAP server"), max_length=300, blank=True, help_text=_("For example ldaps://dc1.bjuv.se")
+    )
+    bind_dn = models.CharField(_("bind DN"), max_length=300, blank=True)
+    base_dn = models.CharField(
+        _("base DN"), max_length=300, blank=True, help_text=_("Users are read below this DN.")
+    )
+    attribute_mapping = models.JSONField(
+        _("attribute mapping"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Maps GENBO fields (subject, email, first_name, last_name, title, department) "
+            "to claim or attribute names. Empty fields use the defaults of the kind."
+        ),
+    )
+
+    class Meta:
+        ordering = ["municipality__name", "kind"]
+        verbose_name = _("identity provider")
+        verbose_name_plural = _("identity providers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "kind"], name="one_provider_per_kind_and_municipality"
+            ),
+            # One issuer serves one municipality, so a token names its municipality.
+            models.UniqueConstraint(
+                fields=["kind", "issuer"],
+                condition=~models.Q(issuer=""),
+                name="one_municipality_per_issuer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality.name}: {self.get_kind_display()}"
+
+
+class IdentityLink(models.Model):
+    """The link from a person's identifier in a municipality's directory to a GENBO user.
+
+    The subject is the directory's stable identifier (Entra ID `oid`, the AD
+    `objectGUID`, the SCIM `externalId`), never the e-mail address, so a changed
+    address updates the same user.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="identity_links",
+        verbose_name=_("municipality"),
+    )
+    subject = models.CharField(_("subject"), max_length=255)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="identity_links", verbose_name=_("employee")
+    )
+    # The SCIM userName, unique per municipality; empty for links made by a sign-in.
+    user_name = models.CharField(_("user name"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("identity link")
+        verbose_name_plural = _("identity links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "subject"], name="one_link_per_subject"
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "user"], name="one_link_per_user_and_municipality"
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "user_name"],
+                condition=~models.Q(user_name=""),
+                name="unique_scim_user_name",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}:{self.subject}"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ScimToken(models.Model):
+    """A bearer token that lets one municipality's provisioning service call the SCIM API.
+
+    Only the SHA-256 of the token is stored; the token is shown once when it is made.
+    """
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="scim_tokens",
+        verbose_name=_("municipality"),
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["municipality__name", "-created_at"]
+        verbose_name = _("SCIM token")
+        verbose_name_plural = _("SCIM tokens")
+
+    def __str__(self) -> str:
+        return f"{self.municipality.name}: {self.label or self.token_hash[:8]}"
+
+    @classmethod
+    def issue(cls, *, municipality: Municipality, label: str = "") -> tuple["ScimToken", str]:
+        """Create a token for `municipality` and return it with its clear text."""
+        token = secrets.token_urlsafe(32)
+        row = cls.objects.create(
+            municipality=municipality, token_hash=hash_token(token), label=label
+        )
+        return row, token
+
+
+class ScimGroup(models.Model):
+    """A group that a municipality's provisioning service keeps in GENBO."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="scim_groups",
+        verbose_name=_("municipality"),
+    )
+    display_name = models.CharField(_("name"), max_length=255)
+    external_id = models.CharField(_("external ID"), max_length=255, blank=True)
+    members = models.ManyToManyField(
+        User, blank=True, related_name="scim_groups", verbose_name=_("members")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["display_name"]
+        verbose_name = _("directory group")
+        verbose_name_plural = _("directory groups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "display_name"], name="unique_scim_group_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name

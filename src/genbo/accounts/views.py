@@ -2,6 +2,7 @@ import hashlib
 import logging
 import mimetypes
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
@@ -91,9 +92,19 @@ class AdminSignInForm(SignInLockMixin, AdminAuthenticationForm):
 
 
 class SignInView(auth_views.LoginView):
+    """The sign-in page: the municipal account first, the local form when it is on."""
+
     template_name = "accounts/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        from genbo.accounts.sso_views import municipality_form
+
+        context = super().get_context_data(**kwargs)
+        context["municipality_form"] = municipality_form(self.request)
+        context["local_sign_in"] = settings.GENBO_LOCAL_SIGN_IN
+        return context
 
 
 @require_GET

@@ -35,6 +35,16 @@ class NetworkQuerySet(models.QuerySet):
     def current(self) -> "NetworkQuerySet":
         return self.filter(archived_at__isnull=True)
 
+    def without_convener(self) -> "NetworkQuerySet":
+        """Current networks where no active member with an active account is a convener."""
+        convener = Membership.objects.filter(
+            network=OuterRef("pk"),
+            role=Membership.Role.CONVENER,
+            status=Membership.Status.ACTIVE,
+            user__is_active=True,
+        )
+        return self.current().filter(~Exists(convener))
+
     def with_member_content_for(self, user) -> "NetworkQuerySet":
         """Only the networks whose member content `user` may read."""
         if not user.is_authenticated or not user.is_active:

@@ -210,3 +210,30 @@ def new_networks(user, *, limit: int = 6) -> QuerySet:
         .prefetch_related(_convener_prefetch())
         .order_by("-created_at")[:limit]
     )
+
+
+def networks_without_convener():
+    """Return the current networks without an active convener, with their active member count."""
+    return (
+        Network.objects.without_convener()
+        .annotate(
+            active_members=Count(
+                "memberships",
+                filter=Q(
+                    memberships__status=Membership.Status.ACTIVE,
+                    memberships__user__is_active=True,
+                ),
+            )
+        )
+        .order_by("name", "pk")
+    )
+
+
+def can_take_over(network: Network, user) -> bool:
+    """Tell whether `user` is an active member of `network` and it has no convener."""
+    return (
+        Network.objects.without_convener().filter(pk=network.pk).exists()
+        and Membership.objects.filter(
+            network=network, user=user, status=Membership.Status.ACTIVE
+        ).exists()
+    )

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -268,3 +269,40 @@ def minutes_add_addendum(*, meeting: Meeting, by, text: str) -> MinutesAddendum:
     addendum = MinutesAddendum.objects.create(meeting=meeting, author=by, text=text)
     audit_record(action="minutes.addendum", actor=by, target=meeting, meeting_id=meeting.pk)
     return addendum
+
+
+def networks_orphaned_by(user) -> list[Network]:
+    """Return the current networks in which `user` is the only active convener left.
+
+    Conveners whose accounts are deactivated do not count, because they cannot act.
+    """
+    led = Network.objects.current().filter(
+        memberships__user=user,
+        memberships__role=Membership.Role.CONVENER,
+        memberships__status=Membership.Status.ACTIVE,
+    )
+    others = Membership.objects.filter(
+        network=OuterRef("pk"),
+        role=Membership.Role.CONVENER,
+        status=Membership.Status.ACTIVE,
+        user__is_active=True,
+    ).exclude(user=user)
+    return list(led.filter(~Exists(others)).order_by("pk"))
+
+
+@transaction.atomic
+def network_take_over(*, network: Network, user) -> Membership:
+    """Make an active member the convener of a network that has no convener left."""
+    if not Network.objects.without_convener().filter(pk=network.pk).exists():
+        raise ValidationError(_("The network already has a convener."))
+    membership = (
+        Membership.objects.select_for_update()
+        .filter(network=network, user=user, status=Membership.Status.ACTIVE)
+        .first()
+    )
+    if membership is None:
+        raise ValidationError(_("Only a member of the network can take over as convener."))
+    membership.role = Membership.Role.CONVENER
+    membership.save(update_fields=["role"])
+    audit_record(action="membership.take_over", actor=user, target=membership, network=network.pk)
+    return membership

@@ -7,10 +7,12 @@ app_name = "networks"
 urlpatterns = [
     path("", views.directory, name="directory"),
     path("new/", views.network_create, name="create"),
+    path("without-convener/", views.networks_without_convener, name="without_convener"),
     path("<slug:slug>/", views.network_detail, name="detail"),
     path("<slug:slug>/edit/", views.network_edit, name="edit"),
     path("<slug:slug>/join/", views.network_join, name="join"),
     path("<slug:slug>/leave/", views.network_leave, name="leave"),
+    path("<slug:slug>/take-over/", views.network_take_over, name="take_over"),
     path("<slug:slug>/members/", views.network_members_manage, name="members"),
     path(
         "<slug:slug>/members/<int:membership_id>/<slug:action>/",

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -386,3 +386,30 @@ def meeting_ics(request, slug: str, pk: int):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="genbo-meeting-{meeting.pk}.ics"'
     return response
+
+
+def network_take_over(request, slug: str):
+    """Let a member become convener of a network whose last convener left (confirm first)."""
+    network = selectors.get_network_for_user(request.user, slug)
+    if not selectors.can_take_over(network, request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            services.network_take_over(network=network, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("You are now a convener of %(network)s.") % {"network": network}
+            )
+        return redirect(network)
+    return render(request, "networks/take_over.html", {"network": network})
+
+
+@require_GET
+def networks_without_convener(request):
+    if not request.user.is_staff:
+        raise PermissionDenied
+    networks = selectors.networks_without_convener()
+    page = Paginator(networks, NETWORKS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "networks/without_convener.html", {"page": page})

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from genbo.chat.models import room_access_q
 from genbo.experts.models import party_q
 from genbo.forum.models import thread_access_q
+from genbo.networks.models import member_access_q
 
 
 class Kind(models.TextChoices):
@@ -15,6 +16,7 @@ class Kind(models.TextChoices):
     MENTION = "mention", _("Someone mentions me")
     BORROW_REQUEST = "borrow_request", _("Borrowing requests: new requests, answers and approvals")
     CHAT_MENTION = "chat_mention", _("Someone mentions me in a chat room")
+    NO_CONVENER = "no_convener", _("A network I am a member of has lost its last convener")
 
 
 class Channel(models.TextChoices):
@@ -31,6 +33,9 @@ DEFAULT_CHANNELS = {
     Kind.BORROW_REQUEST: Channel.APP_AND_EMAIL,
     # A chat is read while it happens, so its mentions stay in GENBO unless chosen.
     Kind.CHAT_MENTION: Channel.APP,
+    # The request to take over a network that has lost its last convener waits for an
+    # answer, so it comes by e-mail too.
+    Kind.NO_CONVENER: Channel.APP_AND_EMAIL,
 }
 
 
@@ -40,14 +45,18 @@ class NotificationQuerySet(models.QuerySet):
 
         A notification about a borrowing request stays visible while `user` is still a
         party to the request: its requester, its expert or its approving manager. One
-        about a chat message stays visible while `user` may read the message's room.
+        about a chat message stays visible while `user` may read the message's room, and one
+        about a network while `user` may read the network's member content.
         """
         if not user.is_authenticated or not user.is_active:
             return self.none()
         about_thread = Q(thread__isnull=False) & thread_access_q(user, thread_field="thread")
         about_request = Q(borrow_request__isnull=False) & party_q(user, prefix="borrow_request__")
         about_chat = Q(chat_message__isnull=False) & room_access_q(user, "chat_message__room")
-        return self.filter(recipient=user).filter(about_thread | about_request | about_chat)
+        about_network = Q(network__isnull=False) & member_access_q(user, network_field="network")
+        return self.filter(recipient=user).filter(
+            about_thread | about_request | about_chat | about_network
+        )
 
     def unread(self) -> "NotificationQuerySet":
         return self.filter(read_at__isnull=True)
@@ -69,7 +78,8 @@ class Notification(models.Model):
         verbose_name=_("by"),
     )
     # A notification is about a forum post (thread and post set), a borrowing request
-    # (borrow_request and event set) or a chat message (chat_message set).
+    # (borrow_request and event set), a chat message (chat_message set) or a network that
+    # has lost its last convener (network set).
     thread = models.ForeignKey(
         "forum.Thread",
         on_delete=models.CASCADE,
@@ -93,6 +103,14 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
         verbose_name=_("borrowing request"),
+    )
+    network = models.ForeignKey(
+        "networks.Network",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("network"),
     )
     chat_message = models.ForeignKey(
         "chat.Message",
@@ -118,12 +136,14 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        target = self.post_id or self.borrow_request_id or self.chat_message_id
+        target = self.post_id or self.borrow_request_id or self.chat_message_id or self.network_id
         return f"{self.recipient_id}: {self.kind} {target}"
 
     def get_absolute_url(self) -> str:
         if self.borrow_request_id:
             return reverse("experts:request", args=[self.borrow_request_id])
+        if self.network_id:
+            return reverse("networks:take_over", args=[self.network.slug])
         if self.chat_message_id:
             return self.chat_message.get_absolute_url()
         return reverse("forum:post", args=[self.post_id])

@@ -114,11 +114,46 @@ def notify_request(*, recipient_ids, actor, borrow_request, event: str) -> list[
     return rows
 
 
+def notify_network_without_convener(*, network, former_convener) -> list[Notification]:
+    """Ask the active members of `network` to take over after its last convener left.
+
+    The e-mails go to the outbox for members who want e-mail for this kind.
+    """
+    from genbo.networks.models import Membership
+
+    recipient_ids = list(
+        Membership.objects.filter(
+            network=network, status=Membership.Status.ACTIVE, user__is_active=True
+        )
+        .exclude(user=former_convener)
+        .values_list("user_id", flat=True)
+    )
+    rows = [
+        Notification(
+            recipient_id=recipient_id,
+            kind=Kind.NO_CONVENER,
+            actor=former_convener,
+            network=network,
+            event="no_convener",
+        )
+        for recipient_id in recipient_ids
+    ]
+    Notification.objects.bulk_create(rows)
+    ids = list(
+        Notification.objects.filter(
+            network=network, kind=Kind.NO_CONVENER, recipient_id__in=recipient_ids
+        ).values_list("pk", flat=True)
+    )
+    store_notification_emails(ids)
+    return rows
+
+
 def _render_email(notification: Notification) -> tuple[str, str, str]:
     context = {
         "notification": notification,
         "thread": notification.thread,
         "borrow_request": notification.borrow_request,
+        "network": notification.network,
         "actor": notification.actor,
         "recipient": notification.recipient,
         "post_url": absolute_url(notification.get_absolute_url()),
@@ -127,6 +162,8 @@ def _render_email(notification: Notification) -> tuple[str, str, str]:
         name = "request_notification"
     elif notification.chat_message_id:
         name = "chat_notification"
+    elif notification.network_id:
+        name = "network_notification"
     else:
         name = "notification"
     language = mail_preference_for(notification.recipient).language
@@ -148,6 +185,7 @@ def store_notification_emails(notification_ids) -> int:
         "thread__network",
         "borrow_request__offer",
         "chat_message__room__network",
+        "network",
     )
     stored = 0
     for notification in notifications:

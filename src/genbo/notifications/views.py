@@ -24,7 +24,12 @@ def notification_list(request):
     notifications = (
         Notification.objects.visible_to(request.user)
         .select_related(
-            "actor", "thread", "post", "borrow_request__offer", "chat_message__room__network"
+            "actor",
+            "thread",
+            "post",
+            "borrow_request__offer",
+            "chat_message__room__network",
+            "network",
         )
         .order_by("-created_at", "-pk")
     )
