@@ -42,11 +42,11 @@ def _measure(client, size: str) -> int:
     return len(queries)
 
 
-# Three queries for the visitor: the session, the viewer and the unread notification count
-# in the header. Five for the page: the person with municipality and unit, their
+# Four queries for the visitor: the session, the viewer, and the unread notification and
+# chat counts in the header. Five for the page: the person with municipality and unit, their
 # competences, the memberships the viewer may see with their networks, the visible expert
 # offers, and the feedback shown on the profile.
-EXPECTED_QUERIES = 8
+EXPECTED_QUERIES = 9
 
 
 @pytest.mark.parametrize("size", sorted(SIZES))

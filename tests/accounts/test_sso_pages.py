@@ -10,7 +10,7 @@ from genbo.core.models import AuditEvent, Municipality
 from genbo.networks.models import Network
 from genbo.notifications.models import Kind, Notification
 from tests.factories import NetworkFactory, UserFactory, add_member
-from tests.helpers import in_swedish, is_login_redirect
+from tests.helpers import in_swedish, in_swedish_start, is_login_redirect
 
 pytestmark = pytest.mark.django_db
 
@@ -248,8 +248,8 @@ def test_staff_list_query_count(client, staff, django_assert_num_queries, count)
     client.force_login(staff)
 
     # Session and user, the count for the paginator, the page of networks, and the unread
-    # notifications in the header.
-    with django_assert_num_queries(5):
+    # notifications and chat messages in the header.
+    with django_assert_num_queries(6):
         client.get(reverse("networks:without_convener"))
 
 
@@ -355,7 +355,8 @@ def test_admin_issues_scim_token_once(client, superuser):
         follow=True,
     )
 
-    token = re.search(r"settings: (\S+) ", response.content.decode()).group(1)
+    shown = in_swedish_start("Copy the token now and enter it", escape_html=True)
+    token = re.search(re.escape(shown) + r"(\S+) ", response.content.decode()).group(1)
     row = ScimToken.objects.get()
     assert row.token_hash == hash_token(token)
     assert token not in row.token_hash

@@ -39,6 +39,8 @@ SHOTS = {
     "library": ("employee", "/library/", None),
     "experts": ("employee", "/experts/?q=projektledning", None),
     "notification-settings": ("employee", "/notifications/settings/", None),
+    "chat-room": ("employee", "/chat/", "#my-rooms-heading + ul a"),
+    "search": ("employee", "/search/?q=f%C3%B6rskola", None),
 }
 
 

@@ -12,6 +12,7 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from django.contrib.sessions.models import Session
 
+from genbo.accounts.provisioning import user_deactivate
 from genbo.chat import consumers, services
 from genbo.chat.models import MAX_MESSAGE_LENGTH, Message
 from genbo.networks import services as network_services
@@ -263,6 +264,20 @@ def test_disconnect_user_closes_every_socket(topic_room, open_room, member):
         second = await open_socket(open_room, member)
 
         await database_sync_to_async(services.chat_disconnect_user)(member.pk)
+
+        assert await first.close_code() == consumers.CLOSE_SIGNED_OUT
+        assert await second.close_code() == consumers.CLOSE_SIGNED_OUT
+
+    run(scenario)
+
+
+def test_provisioning_deactivation_closes_sockets(topic_room, open_room, member):
+    # The SCIM endpoint, the LDAP sync and the admin all deactivate through this service.
+    async def scenario():
+        first = await open_socket(topic_room, member)
+        second = await open_socket(open_room, member)
+
+        await database_sync_to_async(user_deactivate)(user=member, source="test")
 
         assert await first.close_code() == consumers.CLOSE_SIGNED_OUT
         assert await second.close_code() == consumers.CLOSE_SIGNED_OUT

@@ -103,8 +103,8 @@ def test_empty_start_page_links_to_getting_started(client, employee):
 def test_guide_page_runs_fixed_queries(client, employee, django_assert_num_queries):
     client.force_login(employee)
 
-    # The session, the user and the unread notification count in the header.
-    with django_assert_num_queries(3):
+    # The session, the user, and the unread notification and chat counts in the header.
+    with django_assert_num_queries(4):
         response = client.get("/guide/meetings/")
 
     assert response.status_code == 200

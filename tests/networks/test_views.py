@@ -57,11 +57,11 @@ def _meeting_data(**changes) -> dict:
 
 
 def _user_script_tags(html: str) -> list[dict]:
-    """Script elements other than the page's own htmx script."""
+    """Script elements other than the page's own static scripts (htmx and genbo.js)."""
     return [
         attrs
         for tag, attrs in start_tags(html)
-        if tag == "script" and not (attrs.get("src") or "").endswith("htmx.min.js")
+        if tag == "script" and not (attrs.get("src") or "").startswith("/static/genbo/")
     ]
 
 

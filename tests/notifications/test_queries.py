@@ -22,8 +22,9 @@ def test_settings_page_query_count(client, member):
     _count(client)
 
     # Session, user, notification preferences, e-mail settings, calendar token, the
-    # member's networks for the feed addresses, and the unread count in the header.
-    assert _count(client) == 7
+    # member's networks for the feed addresses, and the unread notification and chat
+    # counts in the header.
+    assert _count(client) == 8
     for _index in range(5):
         add_member(NetworkFactory(access="closed"), member)
-    assert _count(client) == 7
+    assert _count(client) == 8

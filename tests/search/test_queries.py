@@ -43,17 +43,18 @@ def _measure(client, url: str, size: str) -> int:
 
 SEARCH = reverse("search:search")
 SUGGEST = reverse("search:suggest")
-# Every page starts with three queries for the signed-in visitor: the session, the
-# user, and the unread notification count in the header (not for the suggestions).
-# search (5): + the hits per kind, municipality, competence and network (one query),
+# Every page starts with four queries for the signed-in visitor: the session, the
+# user, and the unread notification and chat counts in the header (the suggestions
+# have no header, so they start with two).
+# search (6): + the hits per kind, municipality, competence and network (one query),
 #   and the page of hits.
-# search with filters (7): + the municipality and the competence named in the address.
+# search with filters (8): + the municipality and the competence named in the address.
 # suggest (4): + the people and networks, and the competences.
 # SQLite reads the candidates of the forgiving name match in one query more whenever
 # a typed word has four letters or more, as all of these do.
 EXPECTED = {
-    "search": (SEARCH + "?q=arkiv", 5),
-    "search_filtered": (SEARCH + "?q=arkiv&municipality=helsingborg&competence=1", 7),
+    "search": (SEARCH + "?q=arkiv", 6),
+    "search_filtered": (SEARCH + "?q=arkiv&municipality=helsingborg&competence=1", 8),
     "suggest": (SUGGEST + "?q=arkiv", 4),
 }
 
@@ -72,4 +73,4 @@ def test_empty_search_page_runs_no_search_query(client):
     client.force_login(UserFactory())
     with CaptureQueriesContext(connection) as queries:
         client.get(SEARCH)
-    assert len(queries) == 3
+    assert len(queries) == 4

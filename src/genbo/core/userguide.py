@@ -28,6 +28,8 @@ PAGE_SLUGS = [
     "forum",
     "library",
     "experts",
+    "chat",
+    "search",
     "notifications",
     "accessibility",
 ]
