@@ -77,8 +77,8 @@ from genbo.demo.content import (
 )
 from genbo.demo.experts import seed_experts
 from genbo.demo.library import seed_library
-from genbo.demo.search import seed_search
 from genbo.demo.mail import seed_mail_preferences
+from genbo.demo.search import seed_search
 from genbo.forum.models import Post, PostVote, Thread, ThreadFollow, Topic
 from genbo.networks.models import Meeting, MeetingResponse, Membership, MinutesAddendum, Network
 from genbo.notifications.models import Kind, Notification

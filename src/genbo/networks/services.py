@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from genbo.chat.services import membership_ended, network_access_changed
 from genbo.core.audit import audit_record
 from genbo.networks.models import Meeting, MeetingResponse, Membership, MinutesAddendum, Network
-from genbo.search.services import index_object
 from genbo.notifications.meeting_mail import meeting_invitations_store
+from genbo.search.services import index_object
 
 logger = logging.getLogger(__name__)
 
