@@ -105,6 +105,8 @@ def test_long_query_uses_its_start(client, corpus, employee):
         ("kind", "dinosaur"),
         ("date_from", "2026-13-45"),
         ("date_to", "igår"),
+        ("date_from", "0001-01-01"),
+        ("date_to", "9999-12-31"),
         ("page", "-3"),
         ("page", "10000000000000000000000"),
     ],
@@ -206,6 +208,14 @@ def test_suggestions_list_people_networks_and_competences(client, corpus, employ
     ]
     response = client.get(SUGGEST_URL, {"q": "klarspr"})
     assert [c.label for c in response.context["found"].competences] == ["Klarspråk"]
+
+
+def test_suggestions_keep_word_being_typed(client, corpus, employee):
+    # "för" is a stop word, but while typing it is the start of "förskolenätverket".
+    client.force_login(employee)
+    response = client.get(SUGGEST_URL, {"q": "för"})
+    networks = [network["url"] for network in response.context["found"].networks]
+    assert "/networks/forskola/" in networks
 
 
 @pytest.mark.parametrize("text", ["", "och", '"*(', "x" * 5000, "🙂"])

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +10,19 @@ from genbo.core.models import Municipality
 from genbo.networks.models import Network
 from genbo.search.models import Kind
 from genbo.search.selectors import MAX_PAGE, Filters
+
+# Dates outside these years would overflow when they become the start or end of a day
+# in Stockholm time (year 1 and year 9999), and no content is dated there.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+
+
+def _date_in_range(value: date) -> None:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValidationError(
+            _("Choose a date from %(first)s to %(last)s."),
+            params={"first": EARLIEST_DATE.isoformat(), "last": LATEST_DATE.isoformat()},
+        )
 
 
 class SearchForm(forms.Form):
@@ -48,12 +63,14 @@ class SearchForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": _("Write the date as 2026-03-31.")},
+        validators=[_date_in_range],
     )
     date_to = forms.DateField(
         label=_("To date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": _("Write the date as 2026-03-31.")},
+        validators=[_date_in_range],
     )
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
 

@@ -127,13 +127,21 @@ class Query:
         return [fold(term.word) for term in self.terms if len(term.word) >= 4]
 
 
-def parse_query(raw: str) -> Query:
-    """Turn what was typed into terms; syntax characters and SQL have no effect."""
+def parse_query(raw: str, *, still_typing: bool = False) -> Query:
+    """Turn what was typed into terms; syntax characters and SQL have no effect.
+
+    With `still_typing`, as in the header's suggestions, the last word is kept even when it
+    is a stop word, because it may be the start of a longer word ("för" in "förskola").
+    """
     text = " ".join((raw or "").split())
     truncated = len(text) > MAX_QUERY_LENGTH
     text = text[:MAX_QUERY_LENGTH]
     typed = words(text)
-    kept = [word for word in typed if word not in STOP_WORDS]
+    kept = [
+        word
+        for position, word in enumerate(typed)
+        if word not in STOP_WORDS or (still_typing and position == len(typed) - 1)
+    ]
     unique: list[str] = []
     for word in kept:
         if word not in unique:

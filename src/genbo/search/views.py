@@ -28,6 +28,6 @@ def search(request):
 @require_GET
 def suggest(request):
     """Return the header's suggestions for what is typed so far, as a small HTML list."""
-    query = parse_query(request.GET.get("q", ""))
+    query = parse_query(request.GET.get("q", ""), still_typing=True)
     found = selectors.suggestions(request.user, query)
     return render(request, "search/suggestions.html", {"found": found, "query": query})
