@@ -45,6 +45,8 @@ def test_topic_room_name_unique_and_required(employee):
     with pytest.raises(ValidationError):
         services.topic_room_create(creator=employee, name="  lönebildning ")
     with pytest.raises(ValidationError):
+        services.topic_room_create(creator=employee, name="LÖNEBILDNING")
+    with pytest.raises(ValidationError):
         services.topic_room_create(creator=employee, name="   ")
 
 

@@ -53,6 +53,15 @@ FRAME_FIELDS = {
 }
 
 
+# The largest id a database row can have (a signed 64-bit integer); larger numbers in a
+# frame would overflow in the query.
+MAX_MESSAGE_ID = 2**63 - 1
+
+
+def _is_message_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_MESSAGE_ID
+
+
 def _session_user_id(session_key: str | None) -> int | None:
     """Return the id of the active employee signed in with `session_key`, or None.
 
@@ -192,7 +201,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def _frame_hello(self, frame):
         last_id = frame.get("last_id")
-        if not isinstance(last_id, int) or isinstance(last_id, bool) or last_id < 0:
+        if not _is_message_id(last_id):
             await self._error("invalid_frame", _("The field last_id must be a message id."))
             return
         missed = await database_sync_to_async(self._missed)(last_id)
@@ -247,7 +256,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     def _apply_change(self, frame, edit: bool) -> None:
         message_id = frame.get("id")
-        if not isinstance(message_id, int) or isinstance(message_id, bool):
+        if not _is_message_id(message_id):
             raise ValueError("The message id must be a whole number.")
         message = Message.objects.select_related("room__network").get(
             pk=message_id, room=self.room, author=self.user
@@ -260,7 +269,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def _frame_read(self, frame):
         message_id = frame.get("id")
-        if not isinstance(message_id, int) or isinstance(message_id, bool) or message_id < 0:
+        if not _is_message_id(message_id):
             await self._error("invalid_frame", _("The message id must be a whole number."))
             return
         await database_sync_to_async(services.room_mark_read)(

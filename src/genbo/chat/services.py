@@ -99,7 +99,9 @@ def topic_room_create(*, creator, name: str, description: str = "") -> Room:
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": _("Give the room a name.")})
-    if Room.objects.filter(kind=Room.Kind.TOPIC, name__iexact=name).exists():
+    # Compared in Python: SQLite's case-insensitive matching knows only ASCII, not Å, Ä, Ö.
+    taken = Room.objects.filter(kind=Room.Kind.TOPIC).values_list("name", flat=True)
+    if any(other.casefold() == name.casefold() for other in taken.iterator()):
         raise ValidationError({"name": _("A topic room with that name already exists.")})
     room = Room(
         kind=Room.Kind.TOPIC, name=name, description=description.strip(), created_by=creator
@@ -204,6 +206,9 @@ def clean_body(body) -> str:
     """Return the message text, or raise ValidationError when it is empty or too long."""
     if not isinstance(body, str):
         raise ValidationError(_("The message must be text."))
+    if "\x00" in body:
+        # The plain form refuses this through Django's validator; PostgreSQL cannot store it.
+        raise ValidationError(_("Null characters are not allowed."))
     if not body.translate(INVISIBLE_CHARACTERS).strip():
         raise ValidationError(_("Write a message before you send it."))
     if len(body) > MAX_MESSAGE_LENGTH:
