@@ -154,3 +154,10 @@ def test_template_filter_renders_markdown():
 
     assert html.startswith("<h2>Rubrik</h2>")
     assert "<script" not in html
+
+
+def test_image_becomes_link_with_its_text():
+    html = render_markdown("![Diagram över ärenden](https://example.invalid/diagram.png)")
+
+    assert "<img" not in html
+    assert ">Diagram över ärenden</a>" in html

@@ -8,6 +8,9 @@ from markdown_it import MarkdownIt
 # neither layer alone has to be perfect.
 _parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 _parser.enable("table").enable("strikethrough")
+# Images are not allowed (nh3 would drop the <img> and leave nothing), so without this
+# rule "![text](address)" shows as "!" and a link with the text.
+_parser.disable("image")
 
 # markdown-it-py renders ~~strikethrough~~ as <s>.
 ALLOWED_TAGS = {
