@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from genbo.core.collation import swedish_sort_key
 from tests.factories import MeetingFactory
 from tests.helpers import field_block
 
@@ -108,3 +109,16 @@ def test_meeting_date_in_swedish_format(client, member, open_network):
     html = client.get(meeting.get_absolute_url()).content.decode()
 
     assert "söndag 28 mars 2027, 10:00" in html
+
+
+def test_swedish_sort_key_puts_a_ring_before_a_umlaut():
+    names = ["Örkelljunga", "Ängelholm", "Åstorp", "bjuv", "Båstad", "Bjärred"]
+
+    assert sorted(names, key=swedish_sort_key) == [
+        "bjuv",
+        "Bjärred",
+        "Båstad",
+        "Åstorp",
+        "Ängelholm",
+        "Örkelljunga",
+    ]

@@ -23,6 +23,7 @@ from genbo.accounts.ldap import LdapSignInError, ldap_sign_in
 from genbo.accounts.models import IdentityProvider
 from genbo.accounts.views import SIGN_IN_FAILURE_LIMIT, SIGN_IN_LOCK_SECONDS, THROTTLED_MESSAGE
 from genbo.core.audit import audit_record
+from genbo.core.collation import swedish_sort_key
 from genbo.core.models import Municipality
 
 logger = logging.getLogger(__name__)
@@ -61,6 +62,12 @@ class MunicipalityForm(forms.Form):
         empty_label=gettext_lazy("Choose a municipality"),
         error_messages={"invalid_choice": gettext_lazy("Choose your municipality in the list.")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["municipality"]
+        municipalities = sorted(field.queryset, key=lambda row: swedish_sort_key(row.name))
+        field.choices = [("", field.empty_label)] + [(row.slug, row.name) for row in municipalities]
 
 
 def municipality_form(request) -> MunicipalityForm:
