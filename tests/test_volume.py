@@ -6,6 +6,7 @@ import pytest
 from django.db.models import Count, Q
 
 from genbo.accounts.models import User
+from genbo.chat.models import Message, Room
 from genbo.demo.volume import (
     BENCH_THREAD_TITLE,
     SIZES,
@@ -18,6 +19,8 @@ from genbo.forum.models import Post, Thread
 from genbo.library.models import Item
 from genbo.networks.models import Meeting, Membership, Network
 from genbo.notifications.models import Notification
+from genbo.search.models import Kind as SearchKind
+from genbo.search.models import SearchDocument
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +35,7 @@ TINY = dataclasses.replace(
     library_items=60,
     expert_offers=5,
     notifications=80,
+    chat_messages=400,
 )
 
 
@@ -59,6 +63,24 @@ def test_volume_has_exact_counts():
     assert Item.objects.count() == TINY.library_items
     assert ExpertOffer.objects.count() == TINY.expert_offers
     assert Notification.objects.count() == TINY.notifications
+    assert Message.objects.count() == TINY.chat_messages
+    assert Room.objects.filter(kind=Room.Kind.NETWORK).count() == TINY.networks
+
+
+def test_volume_chat_messages_are_by_room_members():
+    seed_volume(volume=TINY, out=quiet)
+
+    for message in Message.objects.select_related("room")[:100]:
+        members = Membership.objects.filter(network_id=message.room.network_id, status="active")
+        assert members.filter(user_id=message.author_id).exists()
+
+
+def test_volume_is_searchable():
+    seed_volume(volume=TINY, out=quiet)
+
+    people = SearchDocument.objects.filter(kind=SearchKind.PERSON).count()
+    assert people == User.objects.filter(is_active=True).count()
+    assert SearchDocument.objects.filter(kind=SearchKind.NETWORK).count() == TINY.networks
 
 
 def test_volume_thread_has_fifty_replies():

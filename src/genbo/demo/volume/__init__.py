@@ -23,12 +23,14 @@ from genbo.demo.volume.base import (
     SeedContext,
     VolumeSize,
 )
+from genbo.demo.volume.chat import seed_chat
 from genbo.demo.volume.experts import seed_expert_offers
 from genbo.demo.volume.forum import seed_forum
 from genbo.demo.volume.library import seed_library
 from genbo.demo.volume.networks import seed_meetings, seed_networks
 from genbo.demo.volume.notifications import seed_notifications
 from genbo.demo.volume.people import seed_competences, seed_users
+from genbo.demo.volume.search import seed_search_index
 
 __all__ = [
     "BENCH_THREAD_TITLE",
@@ -55,14 +57,13 @@ STAGES = [
     Stage("networks and memberships", seed_networks),
     Stage("meetings and answers", seed_meetings),
     Stage("forum threads and posts", seed_forum),
-    # NOTE: the chat app lives on another branch. Its stage, "chat messages" with
-    # size.chat_messages rows (2,000,000 at full volume), goes here: rooms per network,
-    # messages by the network's members, inserted with COPY on PostgreSQL.
+    Stage("chat rooms and messages", seed_chat),
     Stage("library items", seed_library),
     Stage("expert offers", seed_expert_offers),
     Stage("notifications", seed_notifications),
-    # NOTE: the search app lives on another branch. Its "search reindex" stage goes last,
-    # after every bulk insert, because bulk_create bypasses the indexing in the services.
+    # Last, after every bulk insert, because bulk_create bypasses the indexing that the
+    # services do.
+    Stage("search index", seed_search_index),
 ]
 
 
