@@ -1,5 +1,6 @@
 """The search page and the header suggestions over HTTP: filters, facets, bad input."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from genbo.search.selectors import PAGE_SIZE
 from genbo.search.services import reindex
+from genbo.search.text import stem
 from tests.factories import LibraryItemFactory, NetworkFactory
 from tests.helpers import is_login_redirect
 
@@ -230,3 +232,22 @@ def test_network_typo_is_found(client, employee):
     reindex()
     page = _get(client, employee, q="Ekonomnätverket").context["result"]
     assert [str(hit.title) for hit in page.results] == ["Ekonominätverket"]
+
+
+def test_stemming_is_safe_across_threads():
+    # Views run in a thread pool under ASGI; a shared stemmer garbled words there.
+    words = ["förskolan", "upphandlingen", "nätverket", "arbetsmiljö", "kommunerna"] * 400
+    expected = [stem(word) for word in words]
+    results = []
+
+    def stem_all():
+        results.append([stem(word) for word in words])
+
+    threads = [threading.Thread(target=stem_all) for _index in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(results) == 8
+    assert all(result == expected for result in results)

@@ -6,6 +6,7 @@ side, so a query built here matches the same documents on both.
 """
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -40,7 +41,17 @@ STOP_WORDS = frozenset(
     """.split()
 )
 
-_stemmer = snowballstemmer.stemmer("swedish")
+# A snowballstemmer stemmer keeps the word it works on in its own attributes, so two
+# threads sharing one garble each other's words (and can raise IndexError). Django runs
+# views in a thread pool under ASGI, so each thread gets its own stemmer.
+_stemmers = threading.local()
+
+
+def _stemmer():
+    stemmer = getattr(_stemmers, "swedish", None)
+    if stemmer is None:
+        stemmer = _stemmers.swedish = snowballstemmer.stemmer("swedish")
+    return stemmer
 
 
 def words(text: str) -> list[str]:
@@ -60,7 +71,7 @@ def stem(word: str) -> str:
     PostgreSQL keeps the ending, which does no harm because queries match stems as
     prefixes.
     """
-    stemmed = _stemmer.stemWord(word)
+    stemmed = _stemmer().stemWord(word)
     if len(stemmed) >= 7 and stemmed.endswith("an"):
         stemmed = stemmed[:-2]
     elif len(stemmed) >= 8 and stemmed.endswith("et"):
