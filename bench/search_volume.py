@@ -388,7 +388,9 @@ def main() -> int:
         measure(User.objects.get(email="bench0@genbo.invalid"))
         return 0
     if SearchDocument.objects.exists():
-        raise SystemExit("The database already holds a search index; give an empty database.")
+        raise SystemExit(
+            "The database already contains a search index. Give the URL of an empty database."
+        )
     viewer = build(args.scale, random.Random(args.seed))
     started = time.monotonic()
     reindex(progress=_print_progress)

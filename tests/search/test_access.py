@@ -21,7 +21,7 @@ SECRET_WORD = "hemlisplanering"
 
 
 def _closed_content(kind: str, network, author):
-    """Create one object of `kind` in `network` whose text holds SECRET_WORD."""
+    """Create one object of `kind` in `network` whose text contains SECRET_WORD."""
     competence = CompetenceFactory(label="Sekretessfrågor")
     if kind == "meeting":
         return MeetingFactory(network=network, title="Träff", minutes=f"Om {SECRET_WORD}.")

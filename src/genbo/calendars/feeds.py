@@ -1,6 +1,6 @@
 """Subscribable iCalendar feeds: one per network and one per employee, cached per version.
 
-Each network and each employee has a version stored in the cache; a change to a meeting,
+Each network and each employee has a version stored in the cache. A change to a meeting,
 a network or a borrowing request replaces it with a new random value, and the rendered
 feed is cached under a key built from the versions. A version missing from the cache
 (evicted or never set) gets a new random value, so an old feed can never be served again

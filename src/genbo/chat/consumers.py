@@ -111,8 +111,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.allowed = True
         # A random age spreads the timed checks of sockets that connected together.
         self.checked_at = time.monotonic() - random.uniform(0, settings.GENBO_CHAT_RECHECK_SECONDS)
-        # The groups are joined before accepting, so that no event sent after the browser
-        # sees the socket open can miss it.
+        # The groups are joined before the socket is accepted, so that no event sent after
+        # the browser receives the open socket can be missed.
         for group in (room.group_name, services.user_group(self.user.pk)):
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)

@@ -10,9 +10,9 @@ from django.utils.translation import pgettext_lazy
 
 from genbo.networks.models import Network, member_access_q
 
-# The longest message accepted, in characters; a longer one is rejected, not cut.
+# The maximum message length in characters. A longer message is rejected, not cut.
 MAX_MESSAGE_LENGTH = 4000
-# The most people in a direct conversation, the author included.
+# The maximum number of people in a direct conversation, the author included.
 MAX_DIRECT_PEOPLE = 8
 
 
@@ -106,7 +106,7 @@ class Room(models.Model):
 
 class RoomMemberQuerySet(models.QuerySet):
     def visible_to(self, user) -> "RoomMemberQuerySet":
-        """The rows of `user` in rooms that `user` may still read."""
+        """Return the rows of `user` in rooms that `user` may still read."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
         return self.filter(user=user).filter(room_access_q(user, "room"))

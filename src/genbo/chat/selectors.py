@@ -43,7 +43,7 @@ def get_message_for_user(user, message_id: int) -> Message:
 def message_page(room: Room, *, before: int | None = None) -> tuple[list[Message], bool]:
     """Return up to MESSAGES_PER_PAGE messages older than `before`, oldest first.
 
-    The second value tells whether there are older ones still. Paging goes by message id,
+    The second value is True when older messages remain. Paging goes by message id,
     so new messages arriving meanwhile do not shift the pages.
     """
     messages = Message.objects.filter(room=room).select_related("author").order_by("-pk")

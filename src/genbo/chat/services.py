@@ -99,7 +99,7 @@ def topic_room_create(*, creator, name: str, description: str = "") -> Room:
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": _("Give the room a name.")})
-    # Compared in Python: SQLite's case-insensitive matching knows only ASCII, not Å, Ä, Ö.
+    # Compared in Python, because SQLite matches case-insensitively only in ASCII, not Å, Ä, Ö.
     taken = Room.objects.filter(kind=Room.Kind.TOPIC).values_list("name", flat=True)
     if any(other.casefold() == name.casefold() for other in taken.iterator()):
         raise ValidationError({"name": _("A topic room with that name already exists.")})

@@ -18,7 +18,7 @@ from genbo.search.models import NAME_KINDS, Kind, SearchDocument
 from genbo.search.text import Query, highlight, snippet
 
 PAGE_SIZE = 20
-# Deeper pages cost more and help nobody; the page asks for a narrower search instead.
+# Deeper pages cost more without helping a reader, so the page asks for a narrower search.
 MAX_PAGE = 50
 # Values shown per facet, the most frequent first.
 FACET_SIZE = 12
