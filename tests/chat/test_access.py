@@ -141,3 +141,30 @@ def test_admin_shows_only_visible_messages(client, member, closed_room, topic_ro
     assert "Öppet i ämnesrummet" in html
     assert "Hemligt i stängt rum" not in html
     assert client.get(reverse("admin:chat_message_change", args=[hidden.pk])).status_code == 302
+
+
+def test_unread_counts_stop_at_the_badge_limit(client, open_room, topic_room, member, convener):
+    """Each room counts at most UNREAD_BADGE_LIMIT messages, and so does the header badge."""
+    from uuid import uuid4
+
+    from genbo.chat import services
+    from genbo.chat.models import Message
+    from genbo.chat.selectors import UNREAD_BADGE_LIMIT, my_rooms
+
+    services.room_list_add(room=open_room, user=member)
+    services.room_list_add(room=topic_room, user=member)
+    Message.objects.bulk_create(
+        Message(room=open_room, author=convener, body=f"Meddelande {number}", client_id=uuid4())
+        for number in range(UNREAD_BADGE_LIMIT + 5)
+    )
+    send_message(topic_room, convener, "Ett till")
+
+    assert {row.room_id: row.unread for row in my_rooms(member)} == {
+        open_room.pk: UNREAD_BADGE_LIMIT,
+        topic_room.pk: 1,
+    }
+    assert unread_total(member) == UNREAD_BADGE_LIMIT
+
+    client.force_login(member)
+    page = client.get(reverse("chat:index")).content.decode()
+    assert "fler än 99 olästa" in page
