@@ -25,4 +25,5 @@ PAGES = [
     Page("expert search", "/experts/?q={competence}"),
     Page("search results", "/search/?q={competence}", optional=True),
     Page("profile", "/people/{profile_id}/"),
+    Page("chat room", "/chat/rooms/{chat_room_id}/"),
 ]

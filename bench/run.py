@@ -136,6 +136,7 @@ def find_targets(rng: random.Random) -> dict[str, str]:
     from django.db.models import Count
 
     from genbo.accounts.models import Competence, User
+    from genbo.chat.models import Room
     from genbo.demo.volume import BENCH_THREAD_TITLE
     from genbo.forum.models import Thread
     from genbo.networks.models import Network
@@ -154,12 +155,15 @@ def find_targets(rng: random.Random) -> dict[str, str]:
         .first()
     )
     competence = Competence.objects.filter(expert_offers__isnull=False).order_by("pk").first()
+    # The network's own chat room, which every employee may read while the network is open.
+    room = Room.objects.filter(network=network).first()
     profile = rng.choice(list(User.objects.filter(is_active=True).values_list("pk", flat=True)))
     return {
         "bench_thread_id": str(thread.pk),
         "network_slug": network.slug,
         "competence": urllib.parse.quote(competence.label if competence else "Projektledning"),
         "profile_id": str(profile),
+        "chat_room_id": str(room.pk if room else 0),
     }
 
 
