@@ -350,7 +350,8 @@ def measure(viewer) -> None:
         all_timings.extend(timings[1:])
         p50, p95 = _percentiles(timings[1:])
         label = text + (" +filter" if options else "")
-        print(f"{label:<28} {page.total:>8,} {p50:>8.1f} {p95:>8.1f}", flush=True)
+        hits = f">{page.total:,}" if page.more_than_total else f"{page.total:,}"
+        print(f"{label:<28} {hits:>8} {p50:>8.1f} {p95:>8.1f}", flush=True)
     p50, p95 = _percentiles(all_timings)
     print(f"{'all 20 searches':<28} {'':>8} {p50:>8.1f} {p95:>8.1f}")
 
