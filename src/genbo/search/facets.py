@@ -25,27 +25,42 @@ FACETS = ("kind", "municipality", "competence", "network")
 
 def _conditions(filters, without: str) -> tuple[list[str], list]:
     """Return SQL conditions on the hit `h` for every filter except `without`."""
-    municipalities = SearchDocument.municipalities.through._meta.db_table
-    competences = SearchDocument.competences.through._meta.db_table
     sql: list[str] = []
     params: list = []
     if filters.kinds and without != "kind":
         sql.append(f"h.kind IN ({', '.join(['%s'] * len(filters.kinds))})")
         params.extend(filters.kinds)
     if filters.municipality is not None and without != "municipality":
-        sql.append(
-            f"h.id IN (SELECT searchdocument_id FROM {municipalities} WHERE municipality_id = %s)"
-        )
-        params.append(filters.municipality.pk)
+        sql.append("h.in_municipality")
     if filters.competence is not None and without != "competence":
-        sql.append(
-            f"h.id IN (SELECT searchdocument_id FROM {competences} WHERE competence_id = %s)"
-        )
-        params.append(filters.competence.pk)
+        sql.append("h.in_competence")
     if filters.network is not None and without != "network":
         sql.append("h.network_id = %s")
         params.append(filters.network.pk)
     return sql, params
+
+
+def _hits_sql(matching, filters, limit: int) -> tuple[str, list]:
+    """Return the SQL of at most `limit` + 1 hits, each with whether it is linked to the
+    chosen municipality and competence, so that every facet reuses the one lookup."""
+    flags: list[str] = []
+    params: list = []
+    for relation, column, chosen in (
+        (SearchDocument.municipalities, "municipality_id", filters.municipality),
+        (SearchDocument.competences, "competence_id", filters.competence),
+    ):
+        if chosen is None:
+            flags.append("1 = 1")
+            continue
+        links = relation.through._meta.db_table
+        flags.append(f"capped.id IN (SELECT searchdocument_id FROM {links} WHERE {column} = %s)")
+        params.append(chosen.pk)
+    capped_sql, capped_params = _capped_sql(matching, ("id", "kind", "network_id"), limit)
+    sql = (
+        f"SELECT capped.id, capped.kind, capped.network_id, {flags[0]}, {flags[1]} "
+        f"FROM ({capped_sql}) AS capped"
+    )
+    return sql, [*params, *capped_params]
 
 
 def _where(filters, without: str) -> tuple[str, list]:
@@ -84,7 +99,7 @@ def count_facets(matching, filtered, filters, *, size: int, limit: int) -> Count
     """
     counted = Counted()
     try:
-        hits_sql, hits_params = _capped_sql(matching, ("id", "kind", "network_id"), limit)
+        hits_sql, hits_params = _hits_sql(matching, filters, limit)
         total_sql, total_params = _capped_sql(filtered, ("id",), limit)
     except EmptyResultSet:
         # The queryset can match nothing, as for a visitor who is not signed in.
@@ -130,9 +145,8 @@ def count_facets(matching, filtered, filters, *, size: int, limit: int) -> Count
         )
         params.extend([*where_params, size])
 
-    sql = f"WITH hits (id, kind, network_id) AS MATERIALIZED ({hits_sql}) " + " UNION ALL ".join(
-        parts
-    )
+    columns = "id, kind, network_id, in_municipality, in_competence"
+    sql = f"WITH hits ({columns}) AS MATERIALIZED ({hits_sql}) " + " UNION ALL ".join(parts)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for facet, value, label, hits in cursor.fetchall():

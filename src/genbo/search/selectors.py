@@ -28,6 +28,8 @@ FACET_SIZE = 12
 # match and as many whose texts match (docs/performance.md, section Search).
 COUNT_LIMIT = 1000
 SUGGESTIONS_PER_KIND = 5
+# Names ranked for the header's suggestions, of which SUGGESTIONS_PER_KIND per kind are shown.
+SUGGESTION_CANDIDATES = 200
 
 
 @dataclass
@@ -141,8 +143,8 @@ def _facet(rows, selected, key: str, *, exact: bool) -> list[FacetValue]:
     return values
 
 
-def _candidates(titles, others) -> RawSQL:
-    """Return the ids of at most COUNT_LIMIT hits: first those in `titles`, then those in
+def _candidates(titles, others, *, limit: int = COUNT_LIMIT) -> RawSQL:
+    """Return the ids of at most `limit` hits: first those in `titles`, then those in
     `others`, which must not repeat them.
 
     A GIN or FTS5 index cannot return hits in the order of their rank, so ranking every
@@ -157,7 +159,7 @@ def _candidates(titles, others) -> RawSQL:
         f"SELECT id FROM ({titles_sql}) AS titles "
         f"UNION ALL SELECT id FROM ({others_sql}) AS others LIMIT %s"
     )
-    return RawSQL(sql, [*titles_params, *others_params, COUNT_LIMIT])
+    return RawSQL(sql, [*titles_params, *others_params, limit])
 
 
 def search(user, query: Query, filters: Filters, *, page: int = 1) -> SearchPage:
@@ -261,9 +263,16 @@ def suggestions(user, query: Query) -> Suggestions:
     if query.is_empty or not user.is_authenticated:
         return found
     matcher = get_backend().matcher(query)
+    names = SearchDocument.objects.visible_to(user).filter(kind__in=NAME_KINDS)
+    # A short prefix such as "för" is in the text of thousands of people, so only a
+    # bounded set of candidates is ranked, the names that match first.
+    candidates = _candidates(
+        names.filter(matcher.title_match),
+        names.filter(matcher.matches).exclude(matcher.title_match),
+        limit=SUGGESTION_CANDIDATES,
+    )
     rows = (
-        SearchDocument.objects.visible_to(user)
-        .filter(matcher.matches, kind__in=NAME_KINDS)
+        SearchDocument.objects.filter(pk__in=candidates)
         .annotate(score=matcher.score, text_match=matcher.text_match)
         .order_by("-text_match", "-score", "title")
         .values("kind", "title", "url")[: 4 * SUGGESTIONS_PER_KIND]
