@@ -143,7 +143,7 @@ def _facet(rows, selected, key: str, *, exact: bool) -> list[FacetValue]:
     return values
 
 
-def _candidates(titles, others, *, limit: int = COUNT_LIMIT) -> RawSQL:
+def _candidates(titles, others, *, limit: int) -> RawSQL:
     """Return the ids of at most `limit` hits: first those in `titles`, then those in
     `others`, which must not repeat them.
 
@@ -221,7 +221,7 @@ def search(user, query: Query, filters: Filters, *, page: int = 1) -> SearchPage
     start = (result.page - 1) * PAGE_SIZE
     ranked = filtered
     if result.more_than_total:
-        candidates = _candidates(titles, filtered.exclude(title_match))
+        candidates = _candidates(titles, filtered.exclude(title_match), limit=COUNT_LIMIT)
         ranked = SearchDocument.objects.filter(pk__in=candidates)
     rows = (
         ranked.annotate(score=score, text_match=text_match)
