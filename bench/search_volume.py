@@ -333,9 +333,13 @@ def measure(viewer) -> None:
 
     with connection.cursor() as cursor:
         # VACUUM also moves the GIN indexes' pending entries of the bulk load into the
-        # index proper, as autovacuum does on a running server; until then every search
+        # index proper, as autovacuum does on a running server. Until then every search
         # reads them one by one.
         cursor.execute("VACUUM ANALYZE")
+    # On PostgreSQL 15 the VACUUM loads pg_trgm and resets the session's
+    # pg_trgm.word_similarity_threshold to its default, so the searches get a fresh
+    # connection, which genbo.search.apps configures again.
+    connection.close()
     print(f"load average before measuring: {os.getloadavg()[0]:.1f}")
     competence = Competence.objects.filter(key__startswith="arkiv").first()
     all_timings = []

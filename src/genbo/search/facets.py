@@ -5,7 +5,7 @@ and each facet counts them with every filter applied except its own, so that cho
 a municipality still shows how many hits the other municipalities have.
 
 Counting reads every counted row of the document table, so it stops at `limit` + 1
-rows: a word found in tens of thousands of documents would otherwise take seconds at
+rows. Otherwise a word found in tens of thousands of documents would take seconds at
 the design volume (docs/performance.md). Past the limit, the counts cover only the
 first rows read, in the order of the table, and the caller must not show them as totals.
 """
@@ -85,7 +85,7 @@ class Counted:
 
 def _capped_sql(queryset, fields: tuple[str, ...], limit: int) -> tuple[str, list]:
     sql, params = queryset.values(*fields).query.sql_with_params()
-    # The outer SELECT lets SQLite take a LIMIT inside UNION ALL.
+    # The outer SELECT keeps the LIMIT with this query wherever its SQL is embedded.
     return f"SELECT * FROM ({sql} LIMIT %s) AS capped", [*params, limit + 1]
 
 

@@ -24,8 +24,8 @@ MAX_PAGE = 50
 # Values shown per facet, the most frequent first.
 FACET_SIZE = 12
 # Hits counted and ranked exactly. A broader search reads only this many rows for its
-# counts, shows "more than" this number, and ranks this many candidates whose titles
-# match and as many whose texts match (docs/performance.md, section Search).
+# counts, shows "more than" this number, and ranks at most this many candidates, those
+# whose titles match first (docs/performance.md, section Search).
 COUNT_LIMIT = 1000
 SUGGESTIONS_PER_KIND = 5
 # Names ranked for the header's suggestions, of which SUGGESTIONS_PER_KIND per kind are shown.
@@ -126,7 +126,7 @@ def _filtered(documents, filters: Filters):
 
 
 def _facet(rows, selected, key: str, *, exact: bool) -> list[FacetValue]:
-    """Turn counted rows into facet values; `selected` is the chosen object, whose
+    """Turn counted rows into facet values. `selected` is the chosen object, whose
     attribute `key` is the value in the address. Without `exact`, the counts are left out."""
     chosen = str(getattr(selected, key)) if selected is not None else None
     values = [
@@ -148,10 +148,14 @@ def _candidates(titles, others, *, limit: int) -> RawSQL:
     `others`, which must not repeat them.
 
     A GIN or FTS5 index cannot return hits in the order of their rank, so ranking every
-    hit of a broad word means reading all of them. Reading at most COUNT_LIMIT instead
-    keeps the work bounded: the title matches are the hits that rank highest, and the
-    others fill the pages when few titles match. Which rows of a larger set are read
-    follows the order of the table. The others are read only when the titles are too few.
+    hit of a broad word means reading all of them. Reading at most `limit` keeps the work
+    bounded. Title matches carry the highest weight in the ranking, and the others fill
+    the pages when few titles match. Which rows of a larger set are read follows the
+    order of the table. The others are read only when the titles are too few.
+
+    NOTE: this relies on the database reading the branches of UNION ALL in order, as
+    SQLite does and PostgreSQL does without a parallel plan. A parallel plan could leave
+    some title matches out of the candidates.
     """
     titles_sql, titles_params = titles.values("id").query.sql_with_params()
     others_sql, others_params = others.values("id").query.sql_with_params()
@@ -189,8 +193,6 @@ def search(user, query: Query, filters: Filters, *, page: int = 1) -> SearchPage
 
     matching = _dated(matching, filters)
     filtered = _filtered(matching, filters)
-    # Every title match is a text match, so the titles need not be matched twice.
-    titles = _filtered(_dated(visible.filter(title_match), filters), filters)
     counted = count_facets(matching, filtered, filters, size=FACET_SIZE, limit=COUNT_LIMIT)
     exact = counted.read <= COUNT_LIMIT
     result.counts_shown = exact
@@ -221,6 +223,8 @@ def search(user, query: Query, filters: Filters, *, page: int = 1) -> SearchPage
     start = (result.page - 1) * PAGE_SIZE
     ranked = filtered
     if result.more_than_total:
+        # Every title match is a text match, so the titles need not be matched twice.
+        titles = _filtered(_dated(visible.filter(title_match), filters), filters)
         candidates = _candidates(titles, filtered.exclude(title_match), limit=COUNT_LIMIT)
         ranked = SearchDocument.objects.filter(pk__in=candidates)
     rows = (
