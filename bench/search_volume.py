@@ -11,7 +11,9 @@ and of the header suggestions.
     dropdb -h 127.0.0.1 -U postgres genbo_search_bench
 
 The database must exist and should be empty: the script migrates it and fills it.
-`--scale 0.1` builds a tenth of the volume for a quick run.
+`--scale 0.1` builds a tenth of the volume for a quick run. `--measure-only` measures a
+database that an earlier run has filled (it migrates it first), and `--explain` adds
+PostgreSQL's own timings of the key statements.
 """
 
 import argparse
@@ -330,7 +332,14 @@ def measure(viewer) -> None:
     from genbo.search.text import parse_query
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # VACUUM also moves the GIN indexes' pending entries of the bulk load into the
+        # index proper, as autovacuum does on a running server. Until then every search
+        # reads them one by one.
+        cursor.execute("VACUUM ANALYZE")
+    # On PostgreSQL 15 the VACUUM loads pg_trgm and resets the session's
+    # pg_trgm.word_similarity_threshold to its default, so the searches get a fresh
+    # connection, which genbo.search.apps configures again.
+    connection.close()
     print(f"load average before measuring: {os.getloadavg()[0]:.1f}")
     competence = Competence.objects.filter(key__startswith="arkiv").first()
     all_timings = []
@@ -350,7 +359,8 @@ def measure(viewer) -> None:
         all_timings.extend(timings[1:])
         p50, p95 = _percentiles(timings[1:])
         label = text + (" +filter" if options else "")
-        print(f"{label:<28} {page.total:>8,} {p50:>8.1f} {p95:>8.1f}", flush=True)
+        hits = f">{page.total:,}" if page.more_than_total else f"{page.total:,}"
+        print(f"{label:<28} {hits:>8} {p50:>8.1f} {p95:>8.1f}", flush=True)
     p50, p95 = _percentiles(all_timings)
     print(f"{'all 20 searches':<28} {'':>8} {p50:>8.1f} {p95:>8.1f}")
 
@@ -364,6 +374,52 @@ def measure(viewer) -> None:
     print(f"{'suggestions (10 prefixes)':<28} {'':>8} {p50:>8.1f} {p95:>8.1f}")
 
 
+# Searches whose statements --explain runs under EXPLAIN ANALYZE: (label, text, options).
+EXPLAINED = [
+    ("förskola", "förskola", {}),
+    ("ekonomi budget", "ekonomi budget", {}),
+    ("projektledning +municipality", "projektledning", {"municipality": "helsingborg"}),
+    ("Kristofer +kind", "Kristofer", {"kinds": ["person"]}),
+    ("suggestions förs", "förs", {"suggestions": True}),
+]
+EXPLAIN_RUNS = 5
+
+
+def explain(viewer) -> None:
+    """Print the median execution time that PostgreSQL reports for each SQL statement of
+    a few searches. It leaves out Python and the wait for the client, so it varies less
+    with the machine's load than the wall-clock figures."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from genbo.core.models import Municipality
+    from genbo.search.selectors import Filters, search, suggestions
+    from genbo.search.text import parse_query
+
+    print(f"\n{'EXPLAIN ANALYZE':<30} {'statement':>9} {'median ms':>10}")
+    for label, text, options in EXPLAINED:
+        with CaptureQueriesContext(connection) as captured:
+            if options.get("suggestions"):
+                suggestions(viewer, parse_query(text, still_typing=True))
+            else:
+                filters = Filters(kinds=options.get("kinds", []))
+                if "municipality" in options:
+                    filters.municipality = Municipality.objects.get(slug=options["municipality"])
+                search(viewer, parse_query(text), filters)
+        statements = [
+            query["sql"]
+            for query in captured.captured_queries
+            if "search_searchdocument" in query["sql"]
+        ]
+        for number, sql in enumerate(statements, start=1):
+            timings = []
+            with connection.cursor() as cursor:
+                for _ in range(EXPLAIN_RUNS):
+                    cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+                    timings.append(cursor.fetchone()[0][0]["Execution Time"])
+            print(f"{label:<30} {number:>9} {statistics.median(timings):>10.1f}", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("database_url", help="postgres:// URL of an existing, empty database")
@@ -373,6 +429,11 @@ def main() -> int:
         "--measure-only",
         action="store_true",
         help="measure a database that an earlier run of this script has filled",
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="also print PostgreSQL's own execution time of the key statements",
     )
     args = parser.parse_args()
     if not args.database_url.startswith(("postgres://", "postgresql://")):
@@ -385,7 +446,10 @@ def main() -> int:
     if args.measure_only:
         from genbo.accounts.models import User
 
-        measure(User.objects.get(email="bench0@genbo.invalid"))
+        viewer = User.objects.get(email="bench0@genbo.invalid")
+        measure(viewer)
+        if args.explain:
+            explain(viewer)
         return 0
     if SearchDocument.objects.exists():
         raise SystemExit(
@@ -396,6 +460,8 @@ def main() -> int:
     reindex(progress=_print_progress)
     print(f"index rebuilt in {time.monotonic() - started:.0f} s", flush=True)
     measure(viewer)
+    if args.explain:
+        explain(viewer)
     return 0
 
 

@@ -4,10 +4,13 @@ The matching documents are collected once in a materialized common table express
 and each facet counts them with every filter applied except its own, so that choosing
 a municipality still shows how many hits the other municipalities have.
 
-NOTE: the counts visit every matching row of the wide document table, so a word found in
-tens of thousands of documents takes seconds at the design volume (docs/performance.md).
-Counting from a narrow table of ids, kinds, networks and vectors would remove most of it.
+Counting reads every counted row of the document table, so it stops at `limit` + 1
+rows. Otherwise a word found in tens of thousands of documents would take seconds at
+the design volume (docs/performance.md). Past the limit, the counts cover only the
+first rows read, in the order of the table, and the caller must not show them as totals.
 """
+
+from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -22,27 +25,42 @@ FACETS = ("kind", "municipality", "competence", "network")
 
 def _conditions(filters, without: str) -> tuple[list[str], list]:
     """Return SQL conditions on the hit `h` for every filter except `without`."""
-    municipalities = SearchDocument.municipalities.through._meta.db_table
-    competences = SearchDocument.competences.through._meta.db_table
     sql: list[str] = []
     params: list = []
     if filters.kinds and without != "kind":
         sql.append(f"h.kind IN ({', '.join(['%s'] * len(filters.kinds))})")
         params.extend(filters.kinds)
     if filters.municipality is not None and without != "municipality":
-        sql.append(
-            f"h.id IN (SELECT searchdocument_id FROM {municipalities} WHERE municipality_id = %s)"
-        )
-        params.append(filters.municipality.pk)
+        sql.append("h.in_municipality")
     if filters.competence is not None and without != "competence":
-        sql.append(
-            f"h.id IN (SELECT searchdocument_id FROM {competences} WHERE competence_id = %s)"
-        )
-        params.append(filters.competence.pk)
+        sql.append("h.in_competence")
     if filters.network is not None and without != "network":
         sql.append("h.network_id = %s")
         params.append(filters.network.pk)
     return sql, params
+
+
+def _hits_sql(matching, filters, limit: int) -> tuple[str, list]:
+    """Return the SQL of at most `limit` + 1 hits, each with whether it is linked to the
+    chosen municipality and competence, so that every facet reuses the one lookup."""
+    flags: list[str] = []
+    params: list = []
+    for relation, column, chosen in (
+        (SearchDocument.municipalities, "municipality_id", filters.municipality),
+        (SearchDocument.competences, "competence_id", filters.competence),
+    ):
+        if chosen is None:
+            flags.append("1 = 1")
+            continue
+        links = relation.through._meta.db_table
+        flags.append(f"capped.id IN (SELECT searchdocument_id FROM {links} WHERE {column} = %s)")
+        params.append(chosen.pk)
+    capped_sql, capped_params = _capped_sql(matching, ("id", "kind", "network_id"), limit)
+    sql = (
+        f"SELECT capped.id, capped.kind, capped.network_id, {flags[0]}, {flags[1]} "
+        f"FROM ({capped_sql}) AS capped"
+    )
+    return sql, [*params, *capped_params]
 
 
 def _where(filters, without: str) -> tuple[str, list]:
@@ -50,22 +68,51 @@ def _where(filters, without: str) -> tuple[str, list]:
     return (" WHERE " + " AND ".join(sql) if sql else ""), params
 
 
-def count_facets(matching, filters, *, size: int) -> dict[str, list[tuple[str, str, int]]]:
-    """Return, per facet, up to `size` (value, label, count) rows, the largest counts first.
+@dataclass
+class Counted:
+    """The facet counts of one search, each facet's rows the largest counts first.
+
+    `read` is the number of matching rows counted, and `total` the number of hits with
+    every filter applied; each stops at the limit + 1.
+    """
+
+    rows: dict[str, list[tuple[str, str, int]]] = field(
+        default_factory=lambda: {facet: [] for facet in FACETS}
+    )
+    read: int = 0
+    total: int = 0
+
+
+def _capped_sql(queryset, fields: tuple[str, ...], limit: int) -> tuple[str, list]:
+    sql, params = queryset.values(*fields).query.sql_with_params()
+    # The outer SELECT keeps the LIMIT with this query wherever its SQL is embedded.
+    return f"SELECT * FROM ({sql} LIMIT %s) AS capped", [*params, limit + 1]
+
+
+def count_facets(matching, filtered, filters, *, size: int, limit: int) -> Counted:
+    """Return, per facet, up to `size` (value, label, count) rows, and the number of hits.
 
     `matching` is the queryset of the documents the query matches and the user may see,
-    with the date filters applied. The kind facet returns every kind that has hits.
+    with the date filters applied, and `filtered` the same with every filter applied.
+    The kind facet returns every kind that has hits. At most `limit` + 1 rows of each are
+    read.
     """
-    counted: dict[str, list[tuple[str, str, int]]] = {facet: [] for facet in FACETS}
+    counted = Counted()
     try:
-        hits_sql, hits_params = matching.values("id", "kind", "network_id").query.sql_with_params()
+        hits_sql, hits_params = _hits_sql(matching, filters, limit)
+        total_sql, total_params = _capped_sql(filtered, ("id",), limit)
     except EmptyResultSet:
         # The queryset can match nothing, as for a visitor who is not signed in.
         return counted
     municipality_links = SearchDocument.municipalities.through._meta.db_table
     competence_links = SearchDocument.competences.through._meta.db_table
-    parts: list[str] = []
+    parts: list[str] = [
+        "SELECT 'read' AS facet, '' AS value, '' AS label, COUNT(*) AS hits FROM hits"
+    ]
     params: list = list(hits_params)
+    if filters.any_facet:
+        parts.append(f"SELECT 'total', '', '', COUNT(*) FROM ({total_sql}) AS total")
+        params.extend(total_params)
 
     where, where_params = _where(filters, "kind")
     parts.append(
@@ -98,13 +145,17 @@ def count_facets(matching, filters, *, size: int) -> dict[str, list[tuple[str, s
         )
         params.extend([*where_params, size])
 
-    sql = f"WITH hits (id, kind, network_id) AS MATERIALIZED ({hits_sql}) " + " UNION ALL ".join(
-        parts
-    )
+    columns = "id, kind, network_id, in_municipality, in_competence"
+    sql = f"WITH hits ({columns}) AS MATERIALIZED ({hits_sql}) " + " UNION ALL ".join(parts)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for facet, value, label, hits in cursor.fetchall():
-            counted[facet].append((str(value), label, hits))
-    for rows in counted.values():
+            if facet in FACETS:
+                counted.rows[facet].append((str(value), label, hits))
+            else:
+                setattr(counted, facet, hits)
+    if not filters.any_facet:
+        counted.total = counted.read
+    for rows in counted.rows.values():
         rows.sort(key=lambda row: (-row[2], row[1]))
     return counted

@@ -5,6 +5,7 @@ directly, and PostgreSQL's `swedish` configuration makes the same Snowball stems
 side, so a query built here matches the same documents on both.
 """
 
+import functools
 import re
 import threading
 import unicodedata
@@ -63,6 +64,12 @@ def fold(word: str) -> str:
     return word.translate(FOLDING)
 
 
+# Stems of this many distinct words are kept, because highlighting the hits of a page
+# stems every word of their titles and snippets, and most words recur.
+STEM_CACHE_SIZE = 50_000
+
+
+@functools.lru_cache(maxsize=STEM_CACHE_SIZE)
 def stem(word: str) -> str:
     """Return the Snowball stem of a case-folded `word`, without a definite "-an" or "-et".
 

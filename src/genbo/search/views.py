@@ -21,6 +21,7 @@ def search(request):
         "result": page,
         "max_query_length": MAX_QUERY_LENGTH,
         "max_query_terms": MAX_QUERY_TERMS,
+        "count_limit": selectors.COUNT_LIMIT,
     }
     return render(request, "search/search.html", context)
 

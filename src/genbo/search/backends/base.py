@@ -31,12 +31,14 @@ class Matcher:
     """The expressions one query needs: which documents match, and how well.
 
     `matches` passes documents whose text matches, or whose name is a near miss of a
-    typed word. `text_match` is true for the first kind only. `score` ranks the
-    documents within each group, and higher is better.
+    typed word. `text_match` is true for the first kind only. `title_match` passes
+    documents whose title alone matches every term. `score` ranks the documents within
+    each group, and higher is better.
     """
 
     matches: Expression
     text_match: Expression
+    title_match: Expression
     score: Expression
 
 

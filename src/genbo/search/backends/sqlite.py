@@ -19,20 +19,21 @@ BM25 = "bm25(search_fts, 10.0, 3.0, 2.0, 0.6)"
 MAX_NAME_CANDIDATES = 200
 
 
-def fts_match_expression(query: Query, *, prefix: bool = True) -> str:
+def fts_match_expression(query: Query, *, prefix: bool = True, title_only: bool = False) -> str:
     """Return an FTS5 query that needs every term as a stem prefix, as typed in the typed
-    columns or folded in the folded columns. With `prefix` False, only whole stems match.
+    columns or folded in the folded columns. With `prefix` False, only whole stems match;
+    with `title_only`, only the title columns are searched.
 
     Terms hold only letters and digits, and each is quoted, so nothing typed can act as
     FTS5 syntax.
     """
+    typed, folded = (
+        ("title", "title_folded") if title_only else ("title body", "title_folded body_folded")
+    )
     groups = []
     for term in query.terms:
         star = "*" if prefix and term.prefix else ""
-        groups.append(
-            f'({{title body}}: "{term.stem}"{star} OR '
-            f'{{title_folded body_folded}}: "{term.folded}"{star})'
-        )
+        groups.append(f'({{{typed}}}: "{term.stem}"{star} OR {{{folded}}}: "{term.folded}"{star})')
     return " AND ".join(groups)
 
 
@@ -105,6 +106,6 @@ class SqliteBackend(SearchBackend):
         score = float_sql(
             f"{rank} + {rank}", [expression, fts_match_expression(query, prefix=False)]
         )
-        if not near_ids:
-            return Matcher(matches=matches, text_match=Value(True), score=score)
-        return Matcher(matches=matches, text_match=boolean_sql(text_sql, [expression]), score=score)
+        title_match = boolean_sql(text_sql, [fts_match_expression(query, title_only=True)])
+        text_match = boolean_sql(text_sql, [expression]) if near_ids else Value(True)
+        return Matcher(matches=matches, text_match=text_match, title_match=title_match, score=score)
