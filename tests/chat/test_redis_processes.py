@@ -123,23 +123,40 @@ def test_session_of_one_process_works_on_other(live_chat):
 
 
 def test_removal_in_another_process_closes_socket(live_chat):
-    convener, member = (str(user_id) for user_id in live_chat.data["users"][:2])
+    # The member reads through process two; the removal happens in a third process and
+    # the convener writes through process one right after it.
+    data = live_chat.data
+    convener, member = (str(user_id) for user_id in data["users"][:2])
     room = int(live_chat.run_python(REMOVE_FROM_NETWORK, convener, member, "create"))
 
     async def scenario():
-        url = live_chat.socket_url(1, room)
-        async with connect(url, live_chat.data["sessions"][1], live_chat.ports[1]) as websocket:
-            await websocket.send(json.dumps({"type": "hello", "last_id": 0}))
+        reader_url = live_chat.socket_url(1, room)
+        writer_url = live_chat.socket_url(0, room)
+        async with (
+            connect(reader_url, data["sessions"][1], live_chat.ports[1]) as reader,
+            connect(writer_url, data["sessions"][0], live_chat.ports[0]) as writer,
+        ):
+            await writer.send(
+                json.dumps({"type": "send", "client_id": str(uuid.uuid4()), "body": "Före"})
+            )
+            await _next_of_type(reader, "message")
             await asyncio.to_thread(
                 live_chat.run_python, REMOVE_FROM_NETWORK, convener, member, "remove"
             )
+            frame = {"type": "send", "client_id": str(uuid.uuid4()), "body": "Efter"}
+            await writer.send(json.dumps(frame))
+            await _next_of_type(writer, "ack")
+            received = []
             try:
                 while True:
-                    await asyncio.wait_for(websocket.recv(), FRAME_TIMEOUT)
+                    received.append(await asyncio.wait_for(reader.recv(), FRAME_TIMEOUT))
             except ConnectionClosed:
-                return websocket.close_code
+                return reader.close_code, received
 
-    assert asyncio.run(scenario()) == 4403
+    close_code, received = asyncio.run(scenario())
+
+    assert close_code == 4403
+    assert not [frame for frame in received if "Efter" in frame]
 
 
 def test_sends_waiting_for_database_are_all_stored(pinging_chat):
