@@ -376,11 +376,15 @@ def test_rate_limit_message(topic_room, employee, settings):
             await socket.send(_send_frame())
             await socket.receive_type("ack")
 
-        await socket.send(_send_frame("Ett för mycket"))
+        client_id = str(uuid.uuid4())
+        await socket.send(_send_frame("Ett för mycket", client_id))
         error = await socket.receive_type("error")
 
         assert error["code"] == "rate_limited"
-        assert "too fast" in error["message"] or "för snabbt" in error["message"]
+        assert "för snabbt" in error["message"]
+        # The browser keeps the message and sends it again once the window has passed.
+        assert error["client_id"] == client_id
+        assert 1 <= error["retry_after"] <= settings.GENBO_CHAT_RATE_SECONDS
         await socket.disconnect()
 
     run(scenario)

@@ -6,8 +6,9 @@ Frames are JSON objects with a "type". From the browser:
   {"type": "edit", "id": 42, "body": "..."}   {"type": "delete", "id": 42}
   {"type": "read", "id": 42}                  I have read up to message 42
 To the browser: "message" (new), "changed" (edited or deleted), "ack" (your send is
-stored, with its id), "error" (with a code and a message for people), "reload" (too much
-was missed; load the page again).
+stored, with its id), "error" (with a code, a message for people, the client_id of a
+rejected send, and for "rate_limited" the seconds to wait in "retry_after"), "reload"
+(too much was missed; load the page again).
 
 The socket is closed with 4401 when the session ended or the employee was deactivated,
 4403 when the room is not (or no longer) readable, 4429 for a flood of frames, and 1011
@@ -263,9 +264,16 @@ class RoomConsumer(AsyncWebsocketConsumer):
         client_id = frame.get("client_id")
         try:
             payload = await database_sync_to_async(self._send)(client_id, frame.get("body"))
+        except services.RateLimited as error:
+            await self._error(
+                "rate_limited",
+                " ".join(error.messages),
+                client_id=client_id,
+                retry_after=error.retry_after,
+            )
+            return
         except ValidationError as error:
-            code = "rate_limited" if isinstance(error, services.RateLimited) else "invalid"
-            await self._error(code, " ".join(error.messages), client_id=client_id)
+            await self._error("invalid", " ".join(error.messages), client_id=client_id)
             return
         except PermissionDenied:
             await self._close(CLOSE_NO_ACCESS)
@@ -384,13 +392,15 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def _send_json(self, data: dict):
         await self.send(text_data=json.dumps(data, ensure_ascii=False))
 
-    async def _error(self, code: str, message: str, *, client_id=None):
+    async def _error(self, code: str, message: str, *, client_id=None, retry_after=None):
         logger.debug(
             "Rejected a chat frame of user %s in room %s: %s", self.user.pk, self.room_id, code
         )
         data = {"type": "error", "code": code, "message": message}
         if isinstance(client_id, str):
             data["client_id"] = client_id
+        if retry_after is not None:
+            data["retry_after"] = retry_after
         await self._send_json(data)
 
     async def _close(self, code: int):
