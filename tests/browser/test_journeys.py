@@ -277,8 +277,8 @@ def test_chat_message_arrives_in_other_browser(browser, demo_portal):
 
 
 def test_rate_limited_chat_messages_sent_later(browser, demo_portal):
-    # The portal lets one employee send 20 messages in 10 seconds; the ones over the limit
-    # wait in the writer's browser and go out when the server says the window has passed.
+    # The portal lets one employee send 20 messages in 10 seconds. The ones over the limit
+    # wait in the writer's browser and go out after the error's retry_after seconds.
     writer_context, reader_context = browser.new_context(), browser.new_context()
     writer, reader = writer_context.new_page(), reader_context.new_page()
     sign_in(writer, demo_portal, "employee")

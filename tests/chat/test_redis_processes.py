@@ -160,9 +160,9 @@ def test_removal_in_another_process_closes_socket(live_chat):
 
 
 def test_sends_waiting_for_database_are_all_stored(pinging_chat):
-    # While a frame waits for the database, the socket must go on reading, or the
-    # browser's answers to keep-alive pings stay unread, the server closes the socket
-    # and the frames not handled yet are lost.
+    # While a frame waits for the database, the socket must go on reading. Otherwise the
+    # client's pong frames stay unread, the server closes the socket after the ping
+    # timeout, and the frames not handled yet are lost.
     data = pinging_chat.data
     client_ids = [str(uuid.uuid4()) for _ in range(3)]
 

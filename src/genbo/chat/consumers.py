@@ -144,8 +144,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
         self.groups_joined = []
-        # A task that closes the socket itself must not be cancelled, or the close would
-        # be cancelled with it; it stops on its own once the groups are left.
+        # A task that closes the socket itself is not cancelled, because its close would
+        # be cancelled with it. It stops on its own once the groups are left.
         for task in (self.frame_task, self.recheck_task):
             if task is not None and task is not asyncio.current_task():
                 task.cancel()
@@ -155,9 +155,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         # A frame is only queued here and handled by `_handle_waiting_frames`. While the
         # application has not taken a frame, uvicorn stops reading the connection, so the
-        # browser's answers to keep-alive pings stay unread too. A socket whose frames
-        # waited for the database longer than the ping timeout (20 s by default) was
-        # closed with 1011, and every frame not yet handled was lost without an error.
+        # browser's pong frames stay unread too. If frames were handled here, a socket
+        # whose frames wait for the database longer than the ping timeout (20 s by
+        # default) would be closed with 1011 and lose every frame not yet handled.
         if not self.groups_joined:
             return
         if self._flooding():
@@ -332,9 +332,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def dispatch(self, message):
         # Channels' dispatch closes stale database connections before every handler,
-        # which is a hop to the one thread that runs database code. With 250 sockets in a
-        # room, each message cost a process 250 such hops, and the sender's own database
-        # work waited behind them. Forwarding and queueing a frame need no database, and
+        # which is a hop to the one thread that runs database code. With 250 sockets of a
+        # room in one process, that is 250 hops per message, and the sender's own database
+        # work waits behind them. Forwarding and queueing a frame need no database, and
         # every handler that does goes through database_sync_to_async, which closes stale
         # connections itself.
         if message["type"] in FORWARDED_EVENTS:
@@ -374,7 +374,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             try:
                 await self._still_allowed(thread_sensitive=False)
             except Exception:
-                # The next period tries again; a lasting failure shows in the log.
+                # The next period tries again, so a lasting failure is logged once a period.
                 logger.exception(
                     "Checking the chat access of user %s in room %s failed",
                     self.user.pk,

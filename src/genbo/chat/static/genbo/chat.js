@@ -38,8 +38,8 @@
     var userId = Number(form.dataset.userId);
     var lastId = Number(form.dataset.newestId) || 0;
     // Messages sent but not stored yet, by client id, in the order they were written.
-    // A message leaves this map only with its "ack", or with an error that shows it as
-    // not sent; after a reconnection every message still here is sent again.
+    // A message leaves this map with its "ack" or with an error that shows it as not
+    // sent. After a reconnection every message still here is sent again.
     var pending = new Map();
     var outbox = [];
     var sentTimes = [];
@@ -262,8 +262,8 @@
           retryLater(frame.client_id, failed, frame.retry_after || DEFAULT_RETRY_AFTER_SECONDS);
         } else if (failed) {
           // Sending the same text again would fail the same way. The text goes back
-          // into an empty message box; otherwise it stays in the list, marked as not
-          // sent, with the reason.
+          // into an empty message box, or else stays in the list, marked as not sent,
+          // with the reason.
           pending.delete(frame.client_id);
           if (!textarea.value) {
             failed.element.remove();
@@ -284,7 +284,7 @@
       socket.addEventListener("open", function () {
         retryDelay = 1000;
         showStatus(texts.connected);
-        // Frames that did not leave before the last socket closed are dropped; the
+        // Frames that did not leave before the last socket closed are dropped. The
         // messages among them are still in `pending` and go out again below.
         outbox = [];
         send({ type: "hello", last_id: lastId });
