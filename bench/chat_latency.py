@@ -9,6 +9,9 @@ phases with one sender:
 - throughput: --burst messages sent as fast as --burst-senders senders can (each stays
   under the server's limit of frames per second per socket). Prints the messages per
   second and deliveries per second until the last client has them all.
+Each sent message must be acknowledged ("ack") to its sender. The figures end with the
+messages that were not, and the script exits with 1 when any message was not stored or
+not delivered to every client.
 
 Run from the repository root:  .venv/bin/python bench/chat_latency.py
 Needs Redis at GENBO_REDIS_TEST_URL (default redis://127.0.0.1:6379/11). The clients run
@@ -92,9 +95,45 @@ class Receivers:
         return True
 
 
-async def _send(sender, receivers: Receivers, sequence: int) -> None:
+class Senders:
+    """Reads the senders' frames and records which messages the server acknowledged."""
+
+    def __init__(self, connections):
+        self.connections = connections
+        self.sent: list[str] = []
+        self.acknowledged: set[str] = set()
+        self.errors: list[str] = []
+        self.closed: list[str] = []
+        self.tasks = [asyncio.create_task(self._read(c)) for c in connections]
+
+    async def _read(self, websocket):
+        while True:
+            try:
+                frame = json.loads(await websocket.recv())
+            except ConnectionClosed as closed:
+                self.closed.append(str(closed))
+                print(f"sender socket closed: {closed}", flush=True)
+                return
+            if frame["type"] == "ack":
+                self.acknowledged.add(frame["client_id"])
+            elif frame["type"] == "error":
+                self.errors.append(f"{frame['code']}: {frame['message']}")
+                print(f"sender error: {frame['code']}: {frame['message']}", flush=True)
+
+    def unacknowledged(self) -> int:
+        return len(set(self.sent) - self.acknowledged)
+
+    async def wait_for_acks(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while self.unacknowledged() and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+
+
+async def _send(sender, senders: Senders, receivers: Receivers, sequence: int) -> None:
     receivers.sent_at[sequence] = time.monotonic()
-    frame = {"type": "send", "client_id": str(uuid.uuid4()), "body": f"bench-{sequence}"}
+    client_id = str(uuid.uuid4())
+    senders.sent.append(client_id)
+    frame = {"type": "send", "client_id": client_id, "body": f"bench-{sequence}"}
     await sender.send(json.dumps(frame))
 
 
@@ -111,17 +150,18 @@ async def run(chat: LiveChat, data: dict, args: argparse.Namespace) -> dict:
         )
     print(f"{len(connections)} clients connected", flush=True)
     receivers = Receivers(connections)
-    senders = [
-        await connect(chat.socket_url(0, room), session, chat.ports[0])
-        for session in sender_sessions
-    ]
-    sender = senders[0]
     # The senders read their own frames too, so their sockets never back up.
-    sender_readers = [asyncio.create_task(_drain(websocket)) for websocket in senders]
+    senders = Senders(
+        [
+            await connect(chat.socket_url(0, room), session, chat.ports[0])
+            for session in sender_sessions
+        ]
+    )
+    sender = senders.connections[0]
 
     latency_phase = range(args.messages)
     for sequence in latency_phase:
-        await _send(sender, receivers, sequence)
+        await _send(sender, senders, receivers, sequence)
         await asyncio.sleep(args.interval)
     complete = await receivers.wait_for(latency_phase, args.timeout)
     latencies = [value for s in latency_phase for value in receivers.latencies.get(s, [])]
@@ -129,14 +169,15 @@ async def run(chat: LiveChat, data: dict, args: argparse.Namespace) -> dict:
     burst_phase = range(args.messages, args.messages + args.burst)
     started = time.monotonic()
     for sequence in burst_phase:
-        await _send(senders[sequence % senders_count], receivers, sequence)
+        await _send(senders.connections[sequence % senders_count], senders, receivers, sequence)
     sending_seconds = time.monotonic() - started
     burst_complete = await receivers.wait_for(burst_phase, args.timeout)
     burst_seconds = receivers.last_arrival - started
+    await senders.wait_for_acks(args.timeout)
 
-    for task in [*receivers.tasks, *sender_readers]:
+    for task in [*receivers.tasks, *senders.tasks]:
         task.cancel()
-    for connection in [*connections, *senders]:
+    for connection in [*connections, *senders.connections]:
         await connection.close()
     return {
         "clients": len(connections),
@@ -146,19 +187,11 @@ async def run(chat: LiveChat, data: dict, args: argparse.Namespace) -> dict:
         "burst_complete": burst_complete,
         "burst_seconds": burst_seconds,
         "sending_seconds": sending_seconds,
+        "sent": len(senders.sent),
+        "unacknowledged": senders.unacknowledged(),
+        "sender_errors": len(senders.errors),
+        "senders_closed": len(senders.closed),
     }
-
-
-async def _drain(websocket):
-    """Read a sender's frames and print the errors, such as a rate limit that was reached."""
-    while True:
-        try:
-            frame = json.loads(await websocket.recv())
-        except ConnectionClosed as closed:
-            print(f"sender socket closed: {closed}", flush=True)
-            return
-        if frame["type"] == "error":
-            print(f"sender error: {frame['code']}: {frame['message']}", flush=True)
 
 
 def report(result: dict, args: argparse.Namespace) -> None:
@@ -182,6 +215,11 @@ def report(result: dict, args: argparse.Namespace) -> None:
     print(f"  messages per second sent: {args.burst / result['sending_seconds']:.0f}")
     print(f"  messages per second delivered to all: {args.burst / result['burst_seconds']:.1f}")
     print(f"  deliveries per second: {result['burst_deliveries'] / result['burst_seconds']:.0f}")
+    print(
+        f"not acknowledged: {result['unacknowledged']} of {result['sent']} messages; "
+        f"sender errors: {result['sender_errors']}; "
+        f"sender sockets closed: {result['senders_closed']}"
+    )
 
 
 def main() -> int:
@@ -204,7 +242,8 @@ def main() -> int:
         finally:
             chat.stop()
     report(result, args)
-    return 0
+    complete = result["latency_complete"] and result["burst_complete"]
+    return 0 if complete and not result["unacknowledged"] else 1
 
 
 if __name__ == "__main__":

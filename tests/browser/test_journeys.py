@@ -248,6 +248,8 @@ def test_desktop_menu_has_no_toggle(browser, demo_portal):
 
     assert not toggle_visible
     assert forum_visible
+
+
 def test_chat_message_arrives_in_other_browser(browser, demo_portal):
     writer_context, reader_context = browser.new_context(), browser.new_context()
     writer, reader = writer_context.new_page(), reader_context.new_page()
@@ -272,3 +274,32 @@ def test_chat_message_arrives_in_other_browser(browser, demo_portal):
 
     assert "Hej Johan, texten är klar!" in announced
     assert writer_count == 1
+
+
+def test_rate_limited_chat_messages_sent_later(browser, demo_portal):
+    # The portal lets one employee send 20 messages in 10 seconds. The ones over the limit
+    # wait in the writer's browser and go out after the error's retry_after seconds.
+    writer_context, reader_context = browser.new_context(), browser.new_context()
+    writer, reader = writer_context.new_page(), reader_context.new_page()
+    sign_in(writer, demo_portal, "employee")
+    sign_in(reader, demo_portal, "convener")
+    writer.goto(demo_portal.url("/chat/"))
+    writer.click("#my-rooms-heading + ul a:has-text('Johan Bergström')")
+    reader.goto(writer.url)
+    for page in (writer, reader):
+        page.wait_for_selector("#chat-connection:not([hidden])")
+
+    bodies = [f"Punkt {number} på listan" for number in range(1, 26)]
+    for body in bodies:
+        writer.fill("#id_body", body)
+        writer.keyboard.press("Enter")
+    reader.wait_for_selector(f"#chat-messages li:has-text('{bodies[-1]}')", timeout=30_000)
+    writer.wait_for_selector(".chat-message--pending", state="detached", timeout=30_000)
+    arrived = reader.locator("#chat-messages li").all_inner_texts()
+    failed = writer.locator(".chat-message--failed").count()
+    writer_context.close()
+    reader_context.close()
+
+    for body in bodies:
+        assert sum(body in text for text in arrived) == 1, body
+    assert failed == 0

@@ -76,10 +76,21 @@ def redis_reachable(url: str) -> bool:
 
 
 class LiveChat:
-    """Two or more app processes; `ports` lists where they listen."""
+    """Two or more app processes; `ports` lists where they listen.
 
-    def __init__(self, data_dir: Path, *, processes: int = 2, extra_env: dict | None = None):
+    `server_options` are added to each uvicorn command line, such as its keep-alive pings.
+    """
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        processes: int = 2,
+        extra_env: dict | None = None,
+        server_options: list[str] | None = None,
+    ):
         self.data_dir = data_dir
+        self.server_options = server_options or []
         self.prefix = f"{KEY_PREFIX_START}-{uuid.uuid4().hex[:8]}"
         self.env = _environment(data_dir, self.prefix, extra_env or {})
         self.processes: list[subprocess.Popen] = []
@@ -108,6 +119,7 @@ class LiveChat:
                     str(port),
                     "--log-level",
                     "warning",
+                    *self.server_options,
                 ],
                 env=self.env,
                 stdout=log,
@@ -145,6 +157,10 @@ class LiveChat:
             timeout=START_TIMEOUT_SECONDS * 2,
         )
         return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "genbo.sqlite3"
 
     def socket_url(self, index: int, room_id: int) -> str:
         return f"ws://127.0.0.1:{self.ports[index]}/ws/chat/rooms/{room_id}/"

@@ -224,6 +224,32 @@ def test_removed_member_stops_receiving_at_once(closed_room, closed_network, con
     run(scenario)
 
 
+def test_message_right_after_removal_not_delivered(closed_room, closed_network, convener, member):
+    # The message is sent before the removed member's socket has handled the removal's
+    # event; the socket must still not forward it.
+    async def scenario():
+        socket = await open_socket(closed_room, member)
+        membership = await database_sync_to_async(Membership.objects.get)(
+            network=closed_network, user=member
+        )
+
+        await database_sync_to_async(network_services.membership_remove)(
+            membership=membership, by=convener
+        )
+        await database_sync_to_async(send_message)(closed_room, convener, "Direkt efteråt")
+
+        frames = []
+        while True:
+            output = await socket.communicator.receive_output(timeout=3)
+            if output["type"] == "websocket.close":
+                break
+            frames.append(output["text"])
+        assert output["code"] == consumers.CLOSE_NO_ACCESS
+        assert not [frame for frame in frames if "Direkt efteråt" in frame]
+
+    run(scenario)
+
+
 def test_member_who_leaves_is_closed(closed_room, closed_network, member):
     async def scenario():
         socket = await open_socket(closed_room, member)
@@ -350,11 +376,15 @@ def test_rate_limit_message(topic_room, employee, settings):
             await socket.send(_send_frame())
             await socket.receive_type("ack")
 
-        await socket.send(_send_frame("Ett för mycket"))
+        client_id = str(uuid.uuid4())
+        await socket.send(_send_frame("Ett för mycket", client_id))
         error = await socket.receive_type("error")
 
         assert error["code"] == "rate_limited"
-        assert "too fast" in error["message"] or "för snabbt" in error["message"]
+        assert "för snabbt" in error["message"]
+        # The browser keeps the message and sends it again once the window has passed.
+        assert error["client_id"] == client_id
+        assert 1 <= error["retry_after"] <= settings.GENBO_CHAT_RATE_SECONDS
         await socket.disconnect()
 
     run(scenario)

@@ -6,11 +6,14 @@ Frames are JSON objects with a "type". From the browser:
   {"type": "edit", "id": 42, "body": "..."}   {"type": "delete", "id": 42}
   {"type": "read", "id": 42}                  I have read up to message 42
 To the browser: "message" (new), "changed" (edited or deleted), "ack" (your send is
-stored, with its id), "error" (with a code and a message for people), "reload" (too much
-was missed; load the page again).
+stored, with its id), "error" (with a code, a message for people, the client_id of a
+rejected send, and for "rate_limited" the seconds to wait in "retry_after"), "reload"
+(too much was missed; load the page again).
 
 The socket is closed with 4401 when the session ended or the employee was deactivated,
-4403 when the room is not (or no longer) readable, and 4429 for a flood of frames.
+4403 when the room is not (or no longer) readable, 4429 for a flood of frames, and 1011
+when handling a frame failed on the server. After any close the browser sends again the
+messages it has no "ack" for; their client ids keep them from being stored twice.
 """
 
 import asyncio
@@ -42,8 +45,15 @@ CLOSE_FLOOD = 4429
 MAX_FRAME_CHARACTERS = MAX_MESSAGE_LENGTH * 6 + 500
 # More frames than this within one second close the socket.
 MAX_FRAMES_PER_SECOND = 20
+# Frames received but not handled yet. When this many wait, the socket stops taking new
+# ones until the oldest is handled, which pushes back on the browser through TCP.
+MAX_WAITING_FRAMES = 100
+# Close code for a frame whose handling failed on the server, such as a database error.
+CLOSE_SERVER_ERROR = 1011
 # The most missed messages sent after a reconnection; with more, the browser reloads.
 MAX_CATCH_UP = 200
+# Channel-layer events that are forwarded to the browser without touching the database.
+FORWARDED_EVENTS = {"chat.message", "chat.changed"}
 FRAME_FIELDS = {
     "hello": {"last_id"},
     "send": {"client_id", "body"},
@@ -94,9 +104,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.session_key = getattr(self.scope.get("session"), "session_key", None)
         self.groups_joined: list[str] = []
         self.frame_times: list[float] = []
-        self.checked_at = 0.0
         self.allowed = False
-        self.recheck_task = None
+        self.closing = False
+        self.waiting_frames: asyncio.Queue[str | None] = asyncio.Queue(MAX_WAITING_FRAMES)
+        self.frame_task: asyncio.Task | None = None
+        self.recheck_task: asyncio.Task | None = None
         cookie_language = self.scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME, "")
         languages = dict(settings.LANGUAGES)
         self.language = cookie_language if cookie_language in languages else settings.LANGUAGE_CODE
@@ -109,14 +121,14 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         self.room = room
         self.allowed = True
-        # A random age spreads the timed checks of sockets that connected together.
-        self.checked_at = time.monotonic() - random.uniform(0, settings.GENBO_CHAT_RECHECK_SECONDS)
         # The groups are joined before the socket is accepted, so that no event sent after
         # the browser receives the open socket can be missed.
         for group in (room.group_name, services.user_group(self.user.pk)):
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
         await self.accept()
+        self.frame_task = asyncio.create_task(self._handle_waiting_frames())
+        self.recheck_task = asyncio.create_task(self._recheck_periodically())
 
     async def _turn_away(self, code: int):
         # Accepting before closing lets the close code tell the browser why; a socket
@@ -128,22 +140,51 @@ class RoomConsumer(AsyncWebsocketConsumer):
         return Room.objects.visible_to(self.user).filter(pk=self.room_id).first()
 
     async def disconnect(self, code):
+        self.allowed = False
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
         self.groups_joined = []
+        # A task that closes the socket itself is not cancelled, because its close would
+        # be cancelled with it. It stops on its own once the groups are left.
+        for task in (self.frame_task, self.recheck_task):
+            if task is not None and task is not asyncio.current_task():
+                task.cancel()
 
     # Frames from the browser
 
     async def receive(self, text_data=None, bytes_data=None):
+        # A frame is only queued here and handled by `_handle_waiting_frames`. While the
+        # application has not taken a frame, uvicorn stops reading the connection, so the
+        # browser's pong frames stay unread too. If frames were handled here, a socket
+        # whose frames wait for the database longer than the ping timeout (20 s by
+        # default) would be closed with 1011 and lose every frame not yet handled.
         if not self.groups_joined:
             return
-        with translation.override(self.language):
-            await self._receive(text_data)
-
-    async def _receive(self, text_data):
         if self._flooding():
             logger.warning("Closing chat socket of user %s: frame flood", self.user.pk)
             await self._close(CLOSE_FLOOD)
+            return
+        await self.waiting_frames.put(text_data)
+
+    async def _handle_waiting_frames(self):
+        while self.groups_joined:
+            text_data = await self.waiting_frames.get()
+            try:
+                with translation.override(self.language):
+                    await self._receive(text_data)
+            except Exception:
+                # The browser sends again every message it has no "ack" for once it has
+                # reconnected, so closing loses nothing that was not stored.
+                logger.exception(
+                    "Handling a chat frame of user %s in room %s failed",
+                    self.user.pk,
+                    self.room_id,
+                )
+                await self._close(CLOSE_SERVER_ERROR)
+                return
+
+    async def _receive(self, text_data):
+        if not self.groups_joined:
             return
         if text_data is None:
             await self._error("invalid_frame", _("Only text frames with JSON are accepted."))
@@ -185,18 +226,22 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.frame_times.append(now)
         return len(self.frame_times) > MAX_FRAMES_PER_SECOND
 
-    async def _still_allowed(self) -> bool:
+    async def _still_allowed(self, *, thread_sensitive: bool = True) -> bool:
         """Check the session, the employee and the room again; close the socket if one fails."""
-        user_id = await database_sync_to_async(_session_user_id)(self.session_key)
+        user_id = await database_sync_to_async(_session_user_id, thread_sensitive=thread_sensitive)(
+            self.session_key
+        )
         if user_id != self.user.pk:
             self.allowed = False
             await self._close(CLOSE_SIGNED_OUT)
             return False
-        if not await database_sync_to_async(selectors.can_read_room)(user_id, self.room.pk):
+        can_read = await database_sync_to_async(
+            selectors.can_read_room, thread_sensitive=thread_sensitive
+        )(user_id, self.room.pk)
+        if not can_read:
             self.allowed = False
             await self._close(CLOSE_NO_ACCESS)
             return False
-        self.checked_at = time.monotonic()
         return True
 
     async def _frame_hello(self, frame):
@@ -219,9 +264,16 @@ class RoomConsumer(AsyncWebsocketConsumer):
         client_id = frame.get("client_id")
         try:
             payload = await database_sync_to_async(self._send)(client_id, frame.get("body"))
+        except services.RateLimited as error:
+            await self._error(
+                "rate_limited",
+                " ".join(error.messages),
+                client_id=client_id,
+                retry_after=error.retry_after,
+            )
+            return
         except ValidationError as error:
-            code = "rate_limited" if isinstance(error, services.RateLimited) else "invalid"
-            await self._error(code, " ".join(error.messages), client_id=client_id)
+            await self._error("invalid", " ".join(error.messages), client_id=client_id)
             return
         except PermissionDenied:
             await self._close(CLOSE_NO_ACCESS)
@@ -278,6 +330,20 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     # Events from the channel layer
 
+    async def dispatch(self, message):
+        # Channels' dispatch closes stale database connections before every handler,
+        # which is a hop to the one thread that runs database code. With 250 sockets of a
+        # room in one process, that is 250 hops per message, and the sender's own database
+        # work waits behind them. Forwarding and queueing a frame need no database, and
+        # every handler that does goes through database_sync_to_async, which closes stale
+        # connections itself.
+        if message["type"] in FORWARDED_EVENTS:
+            await self._forward(message)
+        elif message["type"] == "websocket.receive":
+            await self.websocket_receive(message)
+        else:
+            await super().dispatch(message)
+
     async def chat_message(self, event):
         await self._forward(event)
 
@@ -285,24 +351,35 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self._forward(event)
 
     async def _forward(self, event):
-        # The per-message check reads `allowed`, which every check keeps current. Ending a
-        # membership or closing a network sends chat.recheck, and this socket handles it
-        # before any later message. When the last check is older than
-        # GENBO_CHAT_RECHECK_SECONDS, another one starts in the background, which catches
-        # changes that send no event, such as an expired session. It does not block here,
-        # because then every socket of the process would stall at the same moment.
+        # The per-message check reads `allowed`, which costs no query. Ending a membership,
+        # closing a network or deactivating an employee sends chat.recheck or
+        # chat.disconnect after the commit. This socket handles that event, and the
+        # database check it starts, before any message published after it, so a removed
+        # member receives none of them. Changes that send no event, such as an expired
+        # session, are caught by `_recheck_periodically`.
         if not self.allowed:
             return
-        age = time.monotonic() - self.checked_at
-        if age > settings.GENBO_CHAT_RECHECK_SECONDS and self.recheck_task is None:
-            self.recheck_task = asyncio.create_task(self._recheck_in_background())
         await self.send(text_data=event["frame"])
 
-    async def _recheck_in_background(self):
-        try:
-            await self._still_allowed()
-        finally:
-            self.recheck_task = None
+    async def _recheck_periodically(self):
+        # Each socket waits a random 0.5 to 1.5 times the period, so sockets that connected
+        # together do not all check at the same moment. The checks run in the thread pool,
+        # not in the one thread that stores the messages being sent, so a process with
+        # hundreds of sockets does not make its senders wait behind them.
+        period = max(settings.GENBO_CHAT_RECHECK_SECONDS, 1)
+        while self.allowed:
+            await asyncio.sleep(random.uniform(0.5, 1.5) * period)
+            if not self.allowed:
+                return
+            try:
+                await self._still_allowed(thread_sensitive=False)
+            except Exception:
+                # The next period tries again, so a lasting failure is logged once a period.
+                logger.exception(
+                    "Checking the chat access of user %s in room %s failed",
+                    self.user.pk,
+                    self.room_id,
+                )
 
     async def chat_recheck(self, event):
         await self._still_allowed()
@@ -315,16 +392,22 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def _send_json(self, data: dict):
         await self.send(text_data=json.dumps(data, ensure_ascii=False))
 
-    async def _error(self, code: str, message: str, *, client_id=None):
+    async def _error(self, code: str, message: str, *, client_id=None, retry_after=None):
         logger.debug(
             "Rejected a chat frame of user %s in room %s: %s", self.user.pk, self.room_id, code
         )
         data = {"type": "error", "code": code, "message": message}
         if isinstance(client_id, str):
             data["client_id"] = client_id
+        if retry_after is not None:
+            data["retry_after"] = retry_after
         await self._send_json(data)
 
     async def _close(self, code: int):
+        # Two checks may fail at the same time, but a socket is closed once only.
+        if self.closing:
+            return
+        self.closing = True
         logger.info(
             "Closing the chat socket of user %s in room %s with %s",
             self.user.pk,

@@ -2,6 +2,7 @@
 
 import json
 import logging
+import math
 import time
 import uuid
 from functools import partial
@@ -29,7 +30,14 @@ logger = logging.getLogger(__name__)
 
 
 class RateLimited(ValidationError):
-    """Raised when an employee sends more messages than the rate limit allows."""
+    """Raised when an employee sends more messages than the rate limit allows.
+
+    `retry_after` is the number of seconds until the current window ends.
+    """
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 def user_group(user_id: int) -> str:
@@ -183,7 +191,8 @@ def check_rate(user_id: int) -> None:
     """
     window = settings.GENBO_CHAT_RATE_SECONDS
     limit = settings.GENBO_CHAT_RATE_MESSAGES
-    key = f"chat-rate:{user_id}:{int(time.time() // window)}"
+    now = time.time()
+    key = f"chat-rate:{user_id}:{int(now // window)}"
     cache.add(key, 0, timeout=window * 2)
     try:
         count = cache.incr(key)
@@ -192,13 +201,15 @@ def check_rate(user_id: int) -> None:
         cache.set(key, 1, timeout=window * 2)
         count = 1
     if count > limit:
+        retry_after = max(1, math.ceil(window - now % window))
         raise RateLimited(
             ngettext(
                 "You are sending messages too fast. Wait %(seconds)d second and try again.",
                 "You are sending messages too fast. Wait %(seconds)d seconds and try again.",
-                window,
+                retry_after,
             )
-            % {"seconds": window}
+            % {"seconds": retry_after},
+            retry_after=retry_after,
         )
 
 

@@ -6,6 +6,11 @@
   var CLOSE_SIGNED_OUT = 4401;
   var CLOSE_NO_ACCESS = 4403;
   var MAX_RETRY_DELAY_MS = 30000;
+  // Half the server's limit of frames per second on one socket (MAX_FRAMES_PER_SECOND in
+  // consumers.py), so that sending a backlog after a reconnection never closes the socket.
+  var MAX_FRAMES_PER_SECOND = 10;
+  // Used when a rate-limited error does not say how long to wait.
+  var DEFAULT_RETRY_AFTER_SECONDS = 10;
 
   function randomUuid() {
     if (window.crypto && crypto.randomUUID) {
@@ -32,7 +37,13 @@
     var clientIdField = form.querySelector("input[name=client_id]");
     var userId = Number(form.dataset.userId);
     var lastId = Number(form.dataset.newestId) || 0;
+    // Messages sent but not stored yet, by client id, in the order they were written.
+    // A message leaves this map with its "ack" or with an error that shows it as not
+    // sent. After a reconnection every message still here is sent again.
     var pending = new Map();
+    var outbox = [];
+    var sentTimes = [];
+    var flushTimer = null;
     var socket = null;
     var retryDelay = 1000;
     var stopped = false;
@@ -126,19 +137,84 @@
         var plain = element.querySelector(".chat-message__body").textContent.trim().slice(0, 200);
         announce(texts.announce.replace("{name}", message.author_name).replace("{text}", plain));
       }
-      if (socket && socket.readyState === WebSocket.OPEN && !document.hidden) {
-        socket.send(JSON.stringify({ type: "read", id: lastId }));
+      if (!document.hidden) {
+        markRead();
       }
     }
 
+    // Frames wait in `outbox` and leave at most MAX_FRAMES_PER_SECOND a second.
     function send(frame) {
-      socket.send(JSON.stringify(frame));
+      outbox.push(frame);
+      flush();
+    }
+
+    function flush() {
+      if (!socket || socket.readyState !== WebSocket.OPEN) {
+        return;
+      }
+      var now = Date.now();
+      sentTimes = sentTimes.filter(function (time) { return now - time < 1000; });
+      while (outbox.length && sentTimes.length < MAX_FRAMES_PER_SECOND) {
+        socket.send(JSON.stringify(outbox.shift()));
+        sentTimes.push(now);
+      }
+      if (outbox.length && flushTimer === null) {
+        flushTimer = window.setTimeout(function () {
+          flushTimer = null;
+          flush();
+        }, 1000 - (now - sentTimes[0]) + 10);
+      }
+    }
+
+    // One "read" frame waits at a time and carries the newest id, however many
+    // messages arrive meanwhile.
+    function markRead() {
+      if (!socket || socket.readyState !== WebSocket.OPEN || !lastId) {
+        return;
+      }
+      for (var index = 0; index < outbox.length; index++) {
+        if (outbox[index].type === "read") {
+          outbox[index].id = lastId;
+          return;
+        }
+      }
+      send({ type: "read", id: lastId });
+    }
+
+    function sendMessage(clientId, item) {
+      item.retryTimer = null;
+      if (socket && socket.readyState === WebSocket.OPEN) {
+        send({ type: "send", client_id: clientId, body: item.body });
+      }
+      // Otherwise the message waits in `pending` and goes out when the socket reopens.
     }
 
     function sendPending() {
       pending.forEach(function (item, clientId) {
-        send({ type: "send", client_id: clientId, body: item.body });
+        if (item.retryTimer === null) {
+          sendMessage(clientId, item);
+        }
       });
+    }
+
+    function retryLater(clientId, item, seconds) {
+      item.element.querySelector(".chat-message__meta strong").textContent = texts.waiting;
+      item.retryTimer = window.setTimeout(function () {
+        item.element.querySelector(".chat-message__meta strong").textContent = texts.sending;
+        sendMessage(clientId, item);
+      }, seconds * 1000);
+    }
+
+    function showNotSent(item, reason) {
+      item.element.classList.remove("chat-message--pending");
+      item.element.classList.add("chat-message--failed");
+      item.element.querySelector(".chat-message__meta strong").textContent = texts.failed;
+      if (reason) {
+        var note = document.createElement("p");
+        note.className = "errorlist";
+        note.textContent = reason;
+        item.element.querySelector(".chat-message__body").appendChild(note);
+      }
     }
 
     function showError(text) {
@@ -182,11 +258,18 @@
         }
       } else if (frame.type === "error") {
         var failed = frame.client_id && pending.get(frame.client_id);
-        if (failed) {
-          failed.element.remove();
+        if (failed && frame.code === "rate_limited") {
+          retryLater(frame.client_id, failed, frame.retry_after || DEFAULT_RETRY_AFTER_SECONDS);
+        } else if (failed) {
+          // Sending the same text again would fail the same way. The text goes back
+          // into an empty message box, or else stays in the list, marked as not sent,
+          // with the reason.
           pending.delete(frame.client_id);
           if (!textarea.value) {
+            failed.element.remove();
             textarea.value = failed.body;
+          } else {
+            showNotSent(failed, frame.message);
           }
         }
         showError(frame.message);
@@ -201,6 +284,9 @@
       socket.addEventListener("open", function () {
         retryDelay = 1000;
         showStatus(texts.connected);
+        // Frames that did not leave before the last socket closed are dropped. The
+        // messages among them are still in `pending` and go out again below.
+        outbox = [];
         send({ type: "hello", last_id: lastId });
         sendPending();
       });
@@ -209,6 +295,11 @@
         if (event.code === CLOSE_SIGNED_OUT || event.code === CLOSE_NO_ACCESS) {
           stopped = true;
           showStatus(texts.closed);
+          pending.forEach(function (item) {
+            window.clearTimeout(item.retryTimer);
+            showNotSent(item, "");
+          });
+          pending.clear();
           return;
         }
         showStatus(texts.reconnecting);
@@ -240,13 +331,11 @@
       }
       list.appendChild(element);
       log.scrollTop = log.scrollHeight;
-      pending.set(clientId, { body: body, element: element });
+      var item = { body: body, element: element, retryTimer: null };
+      pending.set(clientId, item);
       textarea.value = "";
       clientIdField.value = randomUuid();
-      if (socket && socket.readyState === WebSocket.OPEN) {
-        send({ type: "send", client_id: clientId, body: body });
-      }
-      // Otherwise the message waits in `pending` and goes out when the socket reopens.
+      sendMessage(clientId, item);
     });
 
     textarea.addEventListener("keydown", function (event) {
@@ -257,8 +346,8 @@
     });
 
     document.addEventListener("visibilitychange", function () {
-      if (!document.hidden && socket && socket.readyState === WebSocket.OPEN && lastId) {
-        send({ type: "read", id: lastId });
+      if (!document.hidden) {
+        markRead();
       }
     });
 
