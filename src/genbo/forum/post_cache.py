@@ -5,8 +5,9 @@ readers of a thread see nearly the same HTML. Two things are cached in Django's 
 both keyed by the thread's `content_version`, which every service that changes the
 posts raises in its transaction (see services.thread_content_changed):
 
-- the index of the thread: the id and author id of each post, in page order. It gives
-  the paginator its count and tells which posts on a page are the viewer's own;
+- the index of the thread: the id and author id of each post, in page order, and the
+  labels of the thread's competences. It gives the paginator its count and tells which
+  posts on a page are the viewer's own;
 - the HTML of one page of posts for one viewer key. The key holds everything in the
   HTML that differs between viewers: staff or not, whether the viewer may mark the
   answer, which posts on the page are the viewer's own and which the viewer has thanked,
@@ -22,11 +23,12 @@ Access is checked before any of this: the caller passes a thread that
 get_thread_for_user returned for the viewer.
 
 Changes that bypass the services and the admin, and changes to an author's name, title
-or municipality, show after at most CACHE_SECONDS.
+or municipality or to a competence's label, show after at most CACHE_SECONDS.
 """
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
@@ -42,21 +44,31 @@ from genbo.forum.selectors import POSTS_PER_PAGE
 CACHE_SECONDS = 15 * 60
 
 
-def thread_posts_page(request, thread: Thread) -> tuple[Page, SafeString]:
-    """Return the page of posts that `request` asks for and the HTML of its posts.
+@dataclass(frozen=True)
+class ThreadPostsPage:
+    page: Page  # its object_list holds (post id, author id) pairs
+    html: SafeString
+    competence_labels: list[str]
 
-    `thread` must come from get_thread_for_user for the requesting user. The page's
-    object_list holds (post id, author id) pairs; the HTML is ready to insert.
+
+def thread_posts_page(request, thread: Thread) -> ThreadPostsPage:
+    """Return the page of posts that `request` asks for, the HTML of its posts, and the
+    labels of the thread's competences.
+
+    `thread` must come from get_thread_for_user for the requesting user.
     """
     user = request.user
     index_key = f"forum:thread:{thread.pk}:v{thread.content_version}:index"
     index = cache.get(index_key)
     index_was_cached = index is not None
     if not index_was_cached:
-        index = list(thread.posts.order_by("created_at", "pk").values_list("pk", "author_id"))
+        index = {
+            "posts": list(thread.posts.order_by("created_at", "pk").values_list("pk", "author_id")),
+            "competence_labels": list(thread.competences.values_list("label", flat=True)),
+        }
         cache.set(index_key, index, CACHE_SECONDS)
 
-    page = Paginator(index, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(index["posts"], POSTS_PER_PAGE).get_page(request.GET.get("page"))
     post_ids = [post_id for post_id, _author_id in page.object_list]
     own_ids = [post_id for post_id, author_id in page.object_list if author_id == user.pk]
 
@@ -92,7 +104,8 @@ def thread_posts_page(request, thread: Thread) -> tuple[Page, SafeString]:
 
     placeholder, html = entry
     # The HTML was built from escaped and sanitised parts by the template engine.
-    return page, mark_safe(html.replace(placeholder, get_token(request)))
+    html = mark_safe(html.replace(placeholder, get_token(request)))
+    return ThreadPostsPage(page=page, html=html, competence_labels=index["competence_labels"])
 
 
 def _load_posts(post_ids: list[int], *, user=None) -> list[Post]:

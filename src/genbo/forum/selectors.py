@@ -87,7 +87,6 @@ def get_thread_for_user(user, pk: int) -> Thread:
     threads = (
         Thread.objects.visible_to(user)
         .select_related("topic", "network", "author", "accepted_post", "accepted_post__author")
-        .prefetch_related("competences")
         .annotate(
             is_following=Exists(ThreadFollow.objects.filter(thread=OuterRef("pk"), user=user)),
             is_convener=Exists(

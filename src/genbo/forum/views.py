@@ -108,15 +108,17 @@ def thread_create(request):
 
 
 def _render_thread(request, thread, *, reply_form=None, status: int = 200):
-    page, posts_html = thread_posts_page(request, thread)
+    posts = thread_posts_page(request, thread)
     if reply_form is None:
         reply_form = ReplyForm(initial=new_token_initial())
-    return render(
-        request,
-        "forum/thread.html",
-        {"thread": thread, "page": page, "posts_html": posts_html, "reply_form": reply_form},
-        status=status,
-    )
+    context = {
+        "thread": thread,
+        "competence_labels": posts.competence_labels,
+        "page": posts.page,
+        "posts_html": posts.html,
+        "reply_form": reply_form,
+    }
+    return render(request, "forum/thread.html", context, status=status)
 
 
 @require_GET
