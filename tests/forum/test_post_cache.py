@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from genbo.forum import services
-from tests.factories import PostFactory, ThreadFactory, UserFactory
+from tests.factories import CompetenceFactory, PostFactory, ThreadFactory, UserFactory
 from tests.helpers import in_swedish
 
 
@@ -107,6 +107,17 @@ def test_viewers_without_own_posts_share_the_html(thread):
     # The second viewer reads only their own thanks on the page, not the ids and authors
     # of the posts, the thread's competences, the posts and their earlier versions.
     assert len(warm) == len(cold) - 3
+
+
+def test_competences_shown_from_cached_index(thread):
+    thread.competences.add(CompetenceFactory(label="Arbetsrätt"))
+    tag = '<span class="tag">Arbetsrätt</span>'
+
+    first = _page(_signed_in(UserFactory()), thread)
+    second = _page(_signed_in(UserFactory()), thread)
+
+    assert tag in first
+    assert tag in second
 
 
 @pytest.mark.parametrize(
