@@ -1,9 +1,12 @@
 """The cached posts of the thread page: shared where the HTML is the same, never across a
 difference between viewers, and retired by every change to the posts."""
 
+import os
 import re
+import uuid
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -193,3 +196,40 @@ def test_csrf_tokens_in_cached_posts_are_viewer_own(thread):
     assert "csrf-placeholder" not in second_html
     assert with_first_token.status_code == 403
     assert with_own_token.status_code == 302
+
+
+# CI sets GENBO_REDIS_TEST_URL; without it the test expects Redis on its default port.
+REDIS_TEST_URL = os.environ.get("GENBO_REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """Production's cache backend, under a key prefix of this test alone."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_TEST_URL,
+            "KEY_PREFIX": f"genbo-test-{uuid.uuid4().hex}",
+            "TIMEOUT": 60,
+        }
+    }
+
+
+def test_posts_shared_and_retired_through_redis(redis_cache, thread, member):
+    reply = _reply(thread)
+    edit_url = reverse("forum:post_edit", args=[reply.pk])
+    reader = _signed_in(UserFactory())
+
+    _page(_signed_in(UserFactory()), thread)
+    stored_index = cache.get(f"forum:thread:{thread.pk}:v{thread.content_version}:index")
+    reader_html = _page(reader, thread)
+    member_html = _page(_signed_in(member), thread)
+    services.post_edit(post=reply, by=member, body="Ändrad i Redis.")
+    after_edit = _page(reader, thread)
+
+    assert stored_index is not None
+    assert "Så här gör vi." in reader_html
+    assert "csrf-placeholder" not in reader_html
+    assert edit_url not in reader_html
+    assert edit_url in member_html
+    assert "Ändrad i Redis." in after_edit
