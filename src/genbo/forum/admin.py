@@ -43,7 +43,7 @@ class PostAdmin(MemberContentAdminMixin, admin.ModelAdmin):
     inlines = [PostRevisionInline]
 
     # Changes made here bypass the services, so they raise the thread's content version
-    # themselves; the thread page would otherwise serve its cached posts unchanged.
+    # themselves. Otherwise the thread page would serve its cached posts unchanged.
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         thread_content_changed(obj.thread_id)

@@ -6,7 +6,7 @@ both keyed by the thread's `content_version`, which every service that changes t
 posts raises in its transaction (see services.thread_content_changed):
 
 - the index of the thread: the id and author id of each post, in page order, and the
-  labels of the thread's competences. It gives the paginator its count and tells which
+  labels of the thread's competences. It gives the paginator its count and shows which
   posts on a page are the viewer's own;
 - the HTML of one page of posts for one viewer key. The key holds everything in the
   HTML that differs between viewers: staff or not, whether the viewer may mark the
@@ -46,14 +46,14 @@ CACHE_SECONDS = 15 * 60
 
 @dataclass(frozen=True)
 class ThreadPostsPage:
-    page: Page  # its object_list holds (post id, author id) pairs
+    page: Page  # its object_list contains (post id, author id) pairs
     html: SafeString
     competence_labels: list[str]
 
 
 def thread_posts_page(request, thread: Thread) -> ThreadPostsPage:
-    """Return the page of posts that `request` asks for, the HTML of its posts, and the
-    labels of the thread's competences.
+    """Return the requested page of posts, the HTML of its posts, and the labels of the
+    thread's competences.
 
     `thread` must come from get_thread_for_user for the requesting user.
     """
@@ -109,7 +109,7 @@ def thread_posts_page(request, thread: Thread) -> ThreadPostsPage:
 
 
 def _load_posts(post_ids: list[int], *, user=None) -> list[Post]:
-    """Read the posts with their authors and earlier versions; with `user`, also has_voted."""
+    """Read the posts with their authors and earlier versions, and has_voted when `user` is given."""
     revisions = PostRevision.objects.select_related("edited_by").order_by("-edited_at", "-pk")
     posts = (
         Post.objects.filter(pk__in=post_ids)
@@ -132,7 +132,7 @@ def _html_key(
     own_ids: list[int],
     voted_ids: list[int],
 ) -> str:
-    """Return the cache key of a page's HTML: every input of the template that varies."""
+    """Return the cache key of a page's HTML, made of every input of the template that varies."""
     viewer = f"staff={is_staff};accept={thread.can_accept};own={own_ids};voted={voted_ids}"
     viewer_digest = hashlib.blake2b(viewer.encode(), digest_size=16).hexdigest()
     language = translation.get_language()
@@ -144,10 +144,10 @@ def _html_key(
 
 
 def _render(thread: Thread, posts: list[Post], *, viewer_is_staff: bool) -> tuple[str, str]:
-    """Render the posts with a fresh CSRF placeholder; return the placeholder and the HTML."""
+    """Render the posts with a fresh CSRF placeholder, and return the placeholder and the HTML."""
     placeholder = f"csrf-placeholder-{secrets.token_hex(16)}"
-    # Only the thread's fields that the posts show: its other attributes include the
-    # viewer's follow and convener state, which the key does not hold.
+    # Only the thread's fields that the posts show. Its other attributes include the
+    # viewer's follow and convener state, which the key does not contain.
     thread_fields = {
         "pk": thread.pk,
         "accepted_post_id": thread.accepted_post_id,
