@@ -109,7 +109,7 @@ def thread_posts_page(request, thread: Thread) -> ThreadPostsPage:
 
 
 def _load_posts(post_ids: list[int], *, user=None) -> list[Post]:
-    """Read the posts with their authors and earlier versions, and has_voted when `user` is given."""
+    """Read the posts with their authors and earlier versions, and has_voted for `user`."""
     revisions = PostRevision.objects.select_related("edited_by").order_by("-edited_at", "-pk")
     posts = (
         Post.objects.filter(pk__in=post_ids)
