@@ -83,9 +83,14 @@ def _measure(client, page: str, size: str) -> int:
 #   newest threads with topic, network and author joined.
 # topic (7): + the topic, the thread count for the paginator, the page of threads.
 # thread (9): + the thread (topic, network, author and accepted answer joined; follow and
-#   convener are subqueries), its competences, the post count for the paginator, the page
-#   of posts (author joined, own thanks as a subquery), their earlier versions with editors.
+#   convener are subqueries), the ids and authors of its posts (for the paginator and the
+#   viewer's own posts), its competences, the page of posts (author joined, own thanks as
+#   a subquery), their earlier versions with editors.
 EXPECTED_QUERIES = {"start": 6, "topic": 7, "thread": 9, "thread_last_page": 9}
+# thread from the cache (4): the session, the user, the thread as above, and the viewer's
+#   thanks on the page. The ids and authors of the posts, the competences, the rendered
+#   posts and the unread counts in the header come from the cache.
+EXPECTED_CACHED_THREAD_QUERIES = 4
 
 
 @pytest.mark.parametrize("page", sorted(EXPECTED_QUERIES))
@@ -101,3 +106,13 @@ def test_page_query_count_does_not_grow(client, page):
     large = _measure(client, page, "large")
 
     assert small == large
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_cached_thread_query_count_is_pinned(client, size):
+    viewer = UserFactory()
+    thread = _build(viewer, **SIZES[size])
+    client.force_login(viewer)
+    client.get(thread.get_absolute_url())
+
+    assert _count_queries(client, thread.get_absolute_url()) == EXPECTED_CACHED_THREAD_QUERIES

@@ -1,11 +1,16 @@
 from functools import cache
 
 from genbo.chat.selectors import unread_total
+from genbo.core.header_counts import CHAT, cached_count
 
 
 def unread_chat_messages(request) -> dict:
-    """Add `unread_chat_count` for the header badge; its one query runs when a template reads it."""
+    """Add `unread_chat_count` for the header badge, looked up when a template first reads it."""
     user = getattr(request, "user", None)
     if user is None:
         return {}
-    return {"unread_chat_count": cache(lambda: unread_total(user))}
+    if not user.is_authenticated:
+        return {"unread_chat_count": 0}
+    return {
+        "unread_chat_count": cache(lambda: cached_count(CHAT, user.pk, lambda: unread_total(user)))
+    }

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from genbo.chat.models import MAX_DIRECT_PEOPLE, MAX_MESSAGE_LENGTH, Message, Room, RoomMember
 from genbo.core.audit import audit_record
+from genbo.core.header_counts import CHAT, NOTIFICATIONS, forget_counts
 from genbo.forum.mentions import MAX_MENTIONS_PER_POST, mentioned_ids, with_real_names
 from genbo.forum.services import INVISIBLE_CHARACTERS
 from genbo.networks.models import Membership, Network
@@ -87,8 +88,14 @@ def network_access_changed(*, network: Network) -> None:
 
 
 def membership_ended(*, user_id: int) -> None:
-    """Make the employee's open sockets check their access after the commit."""
+    """Make the employee's open sockets check their access after the commit.
+
+    The unread counts in the employee's page header are counted again, without the
+    network's messages and notifications.
+    """
     transaction.on_commit(partial(chat_access_changed, user_id=user_id))
+    forget_counts(CHAT, [user_id])
+    forget_counts(NOTIFICATIONS, [user_id])
 
 
 # Rooms
@@ -147,6 +154,7 @@ def direct_room_open(*, creator, others) -> Room:
     RoomMember.objects.bulk_create(
         [RoomMember(room=room, user_id=user_id, is_participant=True) for user_id in ids]
     )
+    forget_counts(CHAT, ids)
     return room
 
 
@@ -160,6 +168,7 @@ def room_list_add(*, room: Room, user) -> RoomMember:
         member, _created = RoomMember.objects.get_or_create(
             room=room, user=user, defaults={"last_read_id": _newest_id(room)}
         )
+        forget_counts(CHAT, [user.pk])
     return member
 
 
@@ -168,6 +177,7 @@ def room_list_remove(*, room: Room, user) -> None:
     if room.kind == Room.Kind.DIRECT:
         raise ValidationError(_("You cannot leave a direct conversation."))
     RoomMember.objects.filter(room=room, user=user).delete()
+    forget_counts(CHAT, [user.pk])
 
 
 def _newest_id(room: Room) -> int:
@@ -176,9 +186,11 @@ def _newest_id(room: Room) -> int:
 
 def room_mark_read(*, room: Room, user, message_id: int) -> None:
     """Move the read position of `user` in `room` forward to `message_id`; never back."""
-    RoomMember.objects.filter(room=room, user=user, last_read_id__lt=message_id).update(
+    moved = RoomMember.objects.filter(room=room, user=user, last_read_id__lt=message_id).update(
         last_read_id=message_id
     )
+    if moved:
+        forget_counts(CHAT, [user.pk])
 
 
 # Messages
@@ -306,6 +318,7 @@ def message_send(*, room: Room, author, body, client_id) -> tuple[Message, bool]
                 notify_chat_mention(
                     recipient_ids=message.mentioned_ids, actor=author, message=message
                 )
+            _forget_member_counts(room)
             transaction.on_commit(partial(_broadcast, message.pk, "chat.message"))
     except IntegrityError:
         # The same client id arrived twice at once, through two sockets or processes.
@@ -314,6 +327,12 @@ def message_send(*, room: Room, author, body, client_id) -> tuple[Message, bool]
             raise
         return existing, False
     return message, True
+
+
+def _forget_member_counts(room: Room) -> None:
+    """Forget the unread chat counts of everyone with `room` in their list."""
+    member_ids = RoomMember.objects.filter(room=room).values_list("user_id", flat=True)
+    forget_counts(CHAT, list(member_ids))
 
 
 def _check_own(message: Message, user) -> None:
@@ -348,5 +367,6 @@ def message_delete(*, message: Message, by) -> Message:
     message.deleted_at = timezone.now()
     message.save(update_fields=["body", "mentioned_ids", "deleted_at"])
     audit_record(action="chat_message.delete", actor=by, target=message, room_id=message.room_id)
+    _forget_member_counts(message.room)
     transaction.on_commit(partial(_broadcast, message.pk, "chat.changed"))
     return message

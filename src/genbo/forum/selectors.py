@@ -6,7 +6,6 @@ from django.db.models import (
     Exists,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -15,7 +14,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from genbo.forum.models import Post, PostRevision, PostVote, Thread, ThreadFollow, Topic
+from genbo.forum.models import Post, Thread, ThreadFollow, Topic
 from genbo.networks.models import Membership
 
 POSTS_PER_PAGE = 25
@@ -88,7 +87,6 @@ def get_thread_for_user(user, pk: int) -> Thread:
     threads = (
         Thread.objects.visible_to(user)
         .select_related("topic", "network", "author", "accepted_post", "accepted_post__author")
-        .prefetch_related("competences")
         .annotate(
             is_following=Exists(ThreadFollow.objects.filter(thread=OuterRef("pk"), user=user)),
             is_convener=Exists(
@@ -115,17 +113,6 @@ def get_post_for_user(user, pk: int) -> Post:
         return Post.objects.visible_to(user).select_related("thread", "thread__network").get(pk=pk)
     except Post.DoesNotExist:
         raise Http404 from None
-
-
-def thread_posts(thread: Thread, user) -> QuerySet:
-    """Return the posts of `thread` in order, with author, `has_voted` and earlier versions."""
-    revisions = PostRevision.objects.select_related("edited_by").order_by("-edited_at", "-pk")
-    return (
-        thread.posts.select_related("author", "author__municipality")
-        .annotate(has_voted=Exists(PostVote.objects.filter(post=OuterRef("pk"), user=user)))
-        .prefetch_related(Prefetch("revisions", queryset=revisions))
-        .order_by("created_at", "pk")
-    )
 
 
 def post_page_number(post: Post) -> int:

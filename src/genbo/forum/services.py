@@ -66,6 +66,14 @@ def _follow(thread: Thread, user) -> None:
     )
 
 
+def thread_content_changed(thread_id: int) -> None:
+    """Raise the content version of a thread, so that no cached list of its posts is served.
+
+    Call it in the transaction of every change to what the posts of the thread page show.
+    """
+    Thread.objects.filter(pk=thread_id).update(content_version=F("content_version") + 1)
+
+
 def _existing_post(author, idempotency_key) -> Post | None:
     if idempotency_key is None:
         return None
@@ -182,7 +190,9 @@ def _post_reply(*, thread: Thread, author, body: str, idempotency_key) -> Post:
     post.body, post.mentioned_ids = _readable_mentions(thread, body, author=author)
     post.save()
     Thread.objects.filter(pk=thread.pk).update(
-        reply_count=F("reply_count") + 1, last_activity_at=now
+        reply_count=F("reply_count") + 1,
+        last_activity_at=now,
+        content_version=F("content_version") + 1,
     )
     index_object(post)
 
@@ -235,6 +245,7 @@ def post_edit(*, post: Post, by, body: str, title: str | None = None) -> Post:
         new_mentions = [pk for pk in post.mentioned_ids if pk not in old_mentions]
         if new_mentions:
             notify(kind=Kind.MENTION, recipient_ids=new_mentions, actor=by, post=post)
+    thread_content_changed(thread.pk)
     index_object(post)
     return post
 
@@ -255,6 +266,7 @@ def post_delete(*, post: Post, by) -> Post:
         thread.deleted_at = now
     elif not post.is_hidden:
         _count_reply_gone(thread, post)
+    thread_content_changed(thread.pk)
     audit_record(action="post.delete", actor=by, target=thread, post_id=post.pk)
     index_object(post)
     return post
@@ -283,6 +295,7 @@ def post_set_hidden(*, post: Post, by, hidden: bool) -> Post:
             _count_reply_gone(post.thread, post)
         else:
             Thread.objects.filter(pk=post.thread_id).update(reply_count=F("reply_count") + 1)
+    thread_content_changed(post.thread_id)
     action = "post.hide" if hidden else "post.unhide"
     audit_record(action=action, actor=by, target=post.thread, post_id=post.pk)
     index_object(post)
@@ -297,6 +310,7 @@ def thread_set_locked(*, thread: Thread, by, locked: bool) -> Thread:
         return thread
     thread.locked_at = timezone.now() if locked else None
     thread.save(update_fields=["locked_at"])
+    thread_content_changed(thread.pk)
     action = "thread.lock" if locked else "thread.unlock"
     audit_record(action=action, actor=by, target=thread, thread_id=thread.pk)
     return thread
@@ -316,6 +330,7 @@ def answer_toggle(*, post: Post, by) -> Thread:
         raise ValidationError(_("A deleted or hidden post cannot be marked as the answer."))
     thread.accepted_post = None if thread.accepted_post_id == post.pk else post
     thread.save(update_fields=["accepted_post"])
+    thread_content_changed(thread.pk)
     audit_record(
         action="thread.answer",
         actor=by,
@@ -344,6 +359,7 @@ def vote_toggle(*, post: Post, user, voted: bool | None = None) -> bool:
         removed, _details = PostVote.objects.filter(post=post, user=user).delete()
         if removed:
             Post.objects.filter(pk=post.pk, vote_count__gt=0).update(vote_count=F("vote_count") - 1)
+            thread_content_changed(post.thread_id)
         return False
     try:
         with transaction.atomic():
@@ -352,6 +368,7 @@ def vote_toggle(*, post: Post, user, voted: bool | None = None) -> bool:
         # Another request stored the same thanks a moment ago.
         return True
     Post.objects.filter(pk=post.pk).update(vote_count=F("vote_count") + 1)
+    thread_content_changed(post.thread_id)
     return True
 
 

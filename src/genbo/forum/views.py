@@ -11,7 +11,8 @@ from genbo.forum import selectors, services
 from genbo.forum.forms import PostEditForm, ReplyForm, ThreadForm, new_token_initial
 from genbo.forum.mentions import mention_markup, without_mentions
 from genbo.forum.models import Post
-from genbo.forum.selectors import POSTS_PER_PAGE, THREADS_PER_PAGE, ListFilter
+from genbo.forum.post_cache import thread_posts_page
+from genbo.forum.selectors import THREADS_PER_PAGE, ListFilter
 from genbo.networks.models import Network
 from genbo.networks.selectors import get_network_for_user
 
@@ -107,16 +108,17 @@ def thread_create(request):
 
 
 def _render_thread(request, thread, *, reply_form=None, status: int = 200):
-    posts = selectors.thread_posts(thread, request.user)
-    page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    posts = thread_posts_page(request, thread)
     if reply_form is None:
         reply_form = ReplyForm(initial=new_token_initial())
-    return render(
-        request,
-        "forum/thread.html",
-        {"thread": thread, "page": page, "reply_form": reply_form},
-        status=status,
-    )
+    context = {
+        "thread": thread,
+        "competence_labels": posts.competence_labels,
+        "page": posts.page,
+        "posts_html": posts.html,
+        "reply_form": reply_form,
+    }
+    return render(request, "forum/thread.html", context, status=status)
 
 
 @require_GET
@@ -237,6 +239,7 @@ def post_vote(request, pk: int):
         error = " ".join(exception.messages)
         post.has_voted = False
     post.refresh_from_db(fields=["vote_count"])
+    post.is_own = post.author_id == request.user.pk
     if _wants_partial(request):
         return render(request, "forum/thread_vote.html", {"post": post, "vote_error": error})
     if error:

@@ -5,6 +5,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from genbo.core.header_counts import NOTIFICATIONS, forget_counts
 from genbo.notifications.mail import absolute_url, mail_preference_for, render_email
 from genbo.notifications.models import (
     DEFAULT_CHANNELS,
@@ -27,6 +28,11 @@ def channel_for(user, kind: str) -> str:
     return preference.channel if preference else DEFAULT_CHANNELS[Kind(kind)]
 
 
+def _store(rows: list[Notification]) -> None:
+    Notification.objects.bulk_create(rows)
+    forget_counts(NOTIFICATIONS, [row.recipient_id for row in rows])
+
+
 def notify(*, kind: str, recipient_ids, actor, post) -> list[Notification]:
     """Store one notification per recipient, with its e-mail in the outbox.
 
@@ -39,7 +45,7 @@ def notify(*, kind: str, recipient_ids, actor, post) -> list[Notification]:
         )
         for recipient_id in recipient_ids
     ]
-    Notification.objects.bulk_create(rows)
+    _store(rows)
     ids = [row.pk for row in rows if row.pk is not None]
     if not ids:
         # Backends that do not return ids from bulk_create; the e-mails are looked up again.
@@ -64,7 +70,7 @@ def notify_chat_mention(*, recipient_ids, actor, message) -> list[Notification]:
         )
         for recipient_id in recipient_ids
     ]
-    Notification.objects.bulk_create(rows)
+    _store(rows)
     ids = [row.pk for row in rows if row.pk is not None]
     if not ids:
         ids = list(
@@ -102,7 +108,7 @@ def notify_request(*, recipient_ids, actor, borrow_request, event: str) -> list[
         )
         for recipient_id in recipient_ids
     ]
-    Notification.objects.bulk_create(rows)
+    _store(rows)
     ids = [row.pk for row in rows if row.pk is not None]
     if not ids:
         ids = list(
@@ -138,7 +144,7 @@ def notify_network_without_convener(*, network, former_convener) -> list[Notific
         )
         for recipient_id in recipient_ids
     ]
-    Notification.objects.bulk_create(rows)
+    _store(rows)
     ids = list(
         Notification.objects.filter(
             network=network, kind=Kind.NO_CONVENER, recipient_id__in=recipient_ids
@@ -221,10 +227,12 @@ def notification_mark_read(*, notification: Notification, user) -> Notification:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        forget_counts(NOTIFICATIONS, [user.pk])
     return notification
 
 
 def notifications_mark_all_read(*, user) -> int:
+    forget_counts(NOTIFICATIONS, [user.pk])
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )

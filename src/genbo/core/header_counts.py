@@ -1,0 +1,50 @@
+"""Per-employee counts in the page header (unread notifications and chat messages), cached.
+
+Counting them ran two permission-checked queries on every page, about 5.5 ms of CPU time,
+a third of the profile page's. Each count is kept in Django's cache for up to
+COUNT_SECONDS and forgotten when the services change it: a new notification or chat
+message for the employee, the employee reading them, or a membership that ends. Changes
+that no service announces, such as an open network that becomes closed, show within
+COUNT_SECONDS.
+
+NOTE: a request that reads the data just before a change commits and stores its count just
+after the commit forgot the old one keeps the count from before the change for up to
+COUNT_SECONDS.
+"""
+
+from collections.abc import Callable, Iterable
+from functools import partial
+
+from django.core.cache import cache
+from django.db import transaction
+
+COUNT_SECONDS = 60
+
+NOTIFICATIONS = "notifications"
+CHAT = "chat"
+
+
+def _key(kind: str, user_id: int) -> str:
+    return f"header-count:{kind}:{user_id}"
+
+
+def cached_count(kind: str, user_id: int, count: Callable[[], int]) -> int:
+    """Return the cached count of `kind` for `user_id`, or call `count` and cache its result."""
+    key = _key(kind, user_id)
+    value = cache.get(key)
+    if value is None:
+        value = count()
+        cache.set(key, value, COUNT_SECONDS)
+    return value
+
+
+def forget_counts(kind: str, user_ids: Iterable[int]) -> None:
+    """Forget the counts of `kind` for `user_ids` now and again when the transaction commits.
+
+    The second time drops a count that another request stored from the data before the
+    commit.
+    """
+    keys = [_key(kind, user_id) for user_id in set(user_ids)]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(partial(cache.delete_many, keys))
