@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from genbo.chat import services
 from genbo.chat.models import Message
-from genbo.chat.selectors import MESSAGES_PER_PAGE
+from genbo.chat.selectors import MESSAGES_PER_PAGE, message_payload
 from tests.chat.conftest import send_message
 from tests.factories import UserFactory
 from tests.helpers import in_swedish
@@ -78,6 +78,23 @@ def test_script_in_message_is_escaped(client, employee, topic_room):
 
     assert "<script>alert(1)" not in html
     assert 'href="javascript:' not in html
+
+
+def test_heading_in_message_is_bold_text(client, employee, topic_room):
+    send_message(topic_room, employee, "# Viktigt\n\nMöte i morgon\n===")
+    client.force_login(employee)
+
+    html = client.get(reverse("chat:room", args=[topic_room.pk])).content.decode()
+    log = html[html.index('id="chat-messages"') : html.index('id="chat-form"')]
+
+    assert "<h2" not in log
+    assert "<p><strong>Viktigt</strong></p>" in log
+    assert "<p><strong>Möte i morgon</strong></p>" in log
+
+
+def test_heading_in_socket_payload_is_bold_text(employee, topic_room):
+    message = send_message(topic_room, employee, "## Viktigt")
+    assert message_payload(message)["html"] == "<p><strong>Viktigt</strong></p>\n"
 
 
 def test_history_pages_by_message_id(client, employee, member, topic_room):

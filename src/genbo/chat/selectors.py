@@ -6,7 +6,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
 from genbo.chat.models import Message, Room, RoomMember
-from genbo.forum.mentions import render_post_body
+from genbo.forum.mentions import render_chat_message_body
 
 MESSAGES_PER_PAGE = 50
 # The badge in the header counts up to this many unread messages and then shows "99+",
@@ -77,7 +77,7 @@ def message_payload(message: Message) -> dict:
         "author_name": author.get_full_name() if author else "",
         "html": ""
         if message.is_deleted
-        else str(render_post_body(message.body, message.mentioned_ids)),
+        else str(render_chat_message_body(message.body, message.mentioned_ids)),
         "created_at": created.isoformat(),
         "time": date_format(created, "Y-m-d H:i"),
         "edited": message.edited_at is not None,

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from genbo.chat import selectors, services
 from genbo.chat.forms import DirectRoomForm, MessageEditForm, MessageForm, TopicRoomForm
 from genbo.chat.models import Room
-from genbo.forum.mentions import render_post_body
+from genbo.forum.mentions import render_chat_message_body
 from genbo.networks.models import Membership, Network
 from genbo.networks.selectors import get_network_for_user
 
@@ -97,7 +97,9 @@ def _before(request) -> int | None:
 def _with_html(page_messages) -> list:
     for message in page_messages:
         message.html = (
-            "" if message.is_deleted else render_post_body(message.body, message.mentioned_ids)
+            ""
+            if message.is_deleted
+            else render_chat_message_body(message.body, message.mentioned_ids)
         )
     return page_messages
 
@@ -191,7 +193,7 @@ def message_delete(request, pk: int):
         services.message_delete(message=message, by=request.user)
         messages.success(request, _("The message is deleted."))
         return redirect(f"{message.room.get_absolute_url()}#message-{message.pk}")
-    message.html = render_post_body(message.body, message.mentioned_ids)
+    message.html = render_chat_message_body(message.body, message.mentioned_ids)
     return render(request, "chat/message_delete.html", {"message": message})
 
 
