@@ -236,6 +236,33 @@ def test_direct_conversation_form(client, employee, member):
     assert "finns.inte@example.se" in unknown.content.decode()
 
 
+def test_direct_room_is_named_after_the_others(client, employee, member, convener):
+    room = services.direct_room_open(creator=employee, others=[member, convener])
+    client.force_login(employee)
+
+    index = client.get(reverse("chat:index")).content.decode()
+    page = client.get(room.get_absolute_url()).content.decode()
+
+    assert f'href="{room.get_absolute_url()}">Karin Sammankallande, Mats Medlem</a>' in index
+    assert "<h1>Karin Sammankallande, Mats Medlem</h1>" in page
+    assert "<title>Karin Sammankallande, Mats Medlem – GENBO</title>" in page
+    assert "Elin Eriksson" not in index
+    assert "Elin Eriksson" not in page.split('id="chat-log"')[0]
+
+
+def test_direct_room_name_differs_per_viewer(client, employee, member, direct_room):
+    client.force_login(member)
+    page = client.get(direct_room.get_absolute_url()).content.decode()
+    assert "<h1>Elin Eriksson</h1>" in page
+
+
+def test_edit_page_names_the_direct_room(client, employee, member, direct_room):
+    message = send_message(direct_room, employee, "Hej")
+    client.force_login(employee)
+    html = client.get(reverse("chat:edit", args=[message.pk])).content.decode()
+    assert f'href="{direct_room.get_absolute_url()}">Mats Medlem</a>' in html
+
+
 def test_deactivated_colleague_cannot_be_added(client, employee):
     deactivated = UserFactory(is_active=False)
     client.force_login(employee)

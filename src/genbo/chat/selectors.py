@@ -1,11 +1,15 @@
 """Reads for the chat pages and sockets, each a fixed number of queries."""
 
+from collections import defaultdict
+from collections.abc import Iterable
+
 from django.db.models import F, IntegerField, OuterRef, Subquery, Sum
 from django.http import Http404
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
 from genbo.chat.models import Message, Room, RoomMember
+from genbo.core.collation import swedish_sort_key
 from genbo.forum.mentions import render_chat_message_body
 
 MESSAGES_PER_PAGE = 50
@@ -113,13 +117,36 @@ def my_rooms(user) -> list[RoomMember]:
     """Return the rooms in the list of `user` with their unread counts, newest activity first.
 
     A count stops at UNREAD_BADGE_LIMIT, which the list shows as "more than 99".
+    Direct conversations are named after the other people in them.
     """
-    return list(
+    members = list(
         RoomMember.objects.visible_to(user)
         .select_related("room__network")
         .annotate(unread=_unread_in_room(user))
         .order_by(F("room__last_message_at").desc(nulls_last=True), "room__pk")
     )
+    name_direct_rooms([member.room for member in members], user)
+    return members
+
+
+def name_direct_rooms(rooms: Iterable[Room], user) -> None:
+    """Set `other_names` on the direct conversations in `rooms`: everyone in them but `user`.
+
+    Runs one query, or none when no room in `rooms` is a direct conversation.
+    """
+    direct = {room.pk: room for room in rooms if room.kind == Room.Kind.DIRECT}
+    if not direct:
+        return
+    names = defaultdict(list)
+    participants = (
+        RoomMember.objects.filter(room_id__in=direct, is_participant=True)
+        .exclude(user=user)
+        .values_list("room_id", "user__first_name", "user__last_name")
+    )
+    for room_id, first_name, last_name in participants:
+        names[room_id].append(f"{first_name} {last_name}".strip())
+    for room_id, room_names in names.items():
+        direct[room_id].other_names = ", ".join(sorted(room_names, key=swedish_sort_key))
 
 
 def topic_rooms(user):

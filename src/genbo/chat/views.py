@@ -106,6 +106,7 @@ def _with_html(page_messages) -> list:
 
 def _room_page(request, room: Room, *, form=None, status: int = 200):
     before = _before(request)
+    selectors.name_direct_rooms([room], request.user)
     page_messages, has_older = selectors.message_page(room, before=before)
     member = services.room_list_add(room=room, user=request.user)
     marker_id = None
@@ -166,6 +167,7 @@ def _own_message(request, pk: int):
         raise PermissionDenied("Only the author may change a message.")
     if message.is_deleted:
         raise Http404("The message is deleted.")
+    selectors.name_direct_rooms([message.room], request.user)
     return message
 
 
