@@ -10,7 +10,7 @@ from genbo.chat.models import Message
 from genbo.chat.selectors import MESSAGES_PER_PAGE, message_payload
 from tests.chat.conftest import send_message
 from tests.factories import UserFactory
-from tests.helpers import in_swedish
+from tests.helpers import in_swedish, start_tags
 
 pytestmark = pytest.mark.django_db
 
@@ -261,6 +261,58 @@ def test_edit_page_names_the_direct_room(client, employee, member, direct_room):
     client.force_login(employee)
     html = client.get(reverse("chat:edit", args=[message.pk])).content.decode()
     assert f'href="{direct_room.get_absolute_url()}">Mats Medlem</a>' in html
+
+
+def test_people_suggestions_tell_namesakes_apart(client, employee):
+    first = UserFactory(
+        first_name="Sara",
+        last_name="Lind",
+        title="Controller",
+        email="sara.lind@bjuv.example",
+        municipality__slug="bjuv",
+    )
+    second = UserFactory(
+        first_name="Sara",
+        last_name="Lind",
+        title="Lärare",
+        email="sara.lind@klippan.example",
+        municipality__slug="klippan",
+    )
+    UserFactory(first_name="Sara", last_name="Lind", is_active=False)
+    client.force_login(employee)
+
+    response = client.get(reverse("chat:people_suggest"), {"people": "a@b.example, sara l"})
+    options = [attrs["value"] for tag, attrs in start_tags(response.content.decode())]
+    html = response.content.decode()
+
+    assert options == [f"a@b.example, {first.email}", f"a@b.example, {second.email}"]
+    assert "Sara Lind, Controller, Bjuv</option>" in html
+    assert "Sara Lind, Lärare, Klippan</option>" in html
+
+
+def test_people_suggestions_query_count(client, employee, django_assert_num_queries):
+    for number in range(12):
+        UserFactory(first_name="Sara", last_name=f"Lind{number}")
+    client.force_login(employee)
+    # The session, the user, and the people with their municipalities.
+    with django_assert_num_queries(3):
+        response = client.get(reverse("chat:people_suggest"), {"people": "sara"})
+    assert response.content.decode().count("<option") == 8
+
+
+def test_people_suggestions_leave_out_oneself(client, employee):
+    client.force_login(employee)
+    response = client.get(reverse("chat:people_suggest"), {"people": employee.first_name})
+    assert response.content.decode().strip() == ""
+
+
+def test_direct_form_field_asks_for_suggestions(client, employee):
+    client.force_login(employee)
+    html = client.get(reverse("chat:index")).content.decode()
+    field = next(attrs for tag, attrs in start_tags(html) if attrs.get("name") == "people")
+    assert field["list"] == "direct-people-options"
+    assert field["hx-get"] == reverse("chat:people_suggest")
+    assert '<datalist id="direct-people-options">' in html
 
 
 def test_deactivated_colleague_cannot_be_added(client, employee):

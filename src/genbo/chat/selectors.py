@@ -3,7 +3,8 @@
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import F, IntegerField, OuterRef, Subquery, Sum
+from django.contrib.auth import get_user_model
+from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.http import Http404
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -147,6 +148,27 @@ def name_direct_rooms(rooms: Iterable[Room], user) -> None:
         names[room_id].append(f"{first_name} {last_name}".strip())
     for room_id, room_names in names.items():
         direct[room_id].other_names = ", ".join(sorted(room_names, key=swedish_sort_key))
+
+
+def direct_people_suggestions(user, text: str, *, limit: int = 8) -> list:
+    """Return active colleagues other than `user` whose name or e-mail address starts with `text`.
+
+    Each word of `text` (up to three) must start the first name, the last name or the
+    address.
+    """
+    words = text.split()
+    if not words:
+        return []
+    people = get_user_model().objects.filter(is_active=True).exclude(pk=user.pk)
+    for word in words[:3]:
+        people = people.filter(
+            Q(first_name__istartswith=word)
+            | Q(last_name__istartswith=word)
+            | Q(email__istartswith=word)
+        )
+    return list(
+        people.select_related("municipality").order_by("first_name", "last_name", "pk")[:limit]
+    )
 
 
 def topic_rooms(user):

@@ -74,6 +74,24 @@ def direct_create(request):
 
 
 @require_GET
+def people_suggest(request):
+    """Return <option> elements for the datalist of the direct conversation form (htmx).
+
+    Each option completes the last address being typed and shows the person's title and
+    municipality, so that two colleagues with the same name can be distinguished.
+    """
+    text = request.GET.get("people", "")[:1000].replace("\x00", "")
+    typed, _separator, current = text.rpartition(",")
+    prefix = f"{typed.strip()}, " if typed.strip() else ""
+    people = (
+        selectors.direct_people_suggestions(request.user, current)
+        if len(current.strip()) >= 2
+        else []
+    )
+    return render(request, "chat/people_options.html", {"people": people, "prefix": prefix})
+
+
+@require_GET
 def network_room_open(request, slug: str):
     network = get_network_for_user(request.user, slug)
     if not network.can_see_member_content:
