@@ -299,11 +299,51 @@ def cmd_compilemessages(args: argparse.Namespace) -> int:
     return 0
 
 
+def _take_data_dir(arguments: list[str]) -> tuple[str | None, list[str]]:
+    """Remove `--data-dir DIR` or `--data-dir=DIR` from a Django command's arguments.
+
+    Returns the folder (None when absent) and the other arguments. Arguments after a
+    bare "--" belong to the Django command and are left alone.
+    """
+    data_dir = None
+    rest: list[str] = []
+    position = 0
+    while position < len(arguments):
+        argument = arguments[position]
+        if argument == "--":
+            rest.extend(arguments[position:])
+            break
+        if argument == "--data-dir":
+            if position + 1 == len(arguments):
+                raise ValueError("--data-dir needs a folder")
+            data_dir = arguments[position + 1]
+            position += 2
+            continue
+        if argument.startswith("--data-dir="):
+            data_dir = argument.removeprefix("--data-dir=")
+        else:
+            rest.append(argument)
+        position += 1
+    return data_dir, rest
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
-    _setup_django(args.data_dir)
+    # `--data-dir` may come before the Django command or among its arguments.
+    try:
+        data_dir, arguments = _take_data_dir(args.arguments)
+    except ValueError as error:
+        print(f"genbo manage: {error}", file=sys.stderr)
+        return 2
+    if data_dir and args.data_dir and Path(data_dir).resolve() != Path(args.data_dir).resolve():
+        print(
+            f"genbo manage: --data-dir is given twice, as {args.data_dir} and {data_dir}",
+            file=sys.stderr,
+        )
+        return 2
+    _setup_django(args.data_dir or data_dir)
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["genbo manage", *args.arguments])
+    execute_from_command_line(["genbo manage", *arguments])
     return 0
 
 
