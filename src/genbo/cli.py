@@ -154,9 +154,54 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_digest_preview(email: str, *, html: bool) -> int:
+    """Print the newsletter that a dry run would build for the employee at `email`."""
+    from django.utils import timezone
+
+    from genbo.accounts.models import User
+    from genbo.notifications.digest import digest_preview, iso_week, render_digest
+    from genbo.notifications.mail import mail_preference_for
+    from genbo.notifications.models import Newsletter
+
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        print(
+            f"genbo digest: no active employee has the address {email}; check the spelling",
+            file=sys.stderr,
+        )
+        return 2
+    now = timezone.now()
+    week = iso_week(now)
+    digest = digest_preview(user, now=now)
+    notes = []
+    if not digest.item_count:
+        notes.append("nothing is new for this employee, so a run sends no newsletter")
+    if mail_preference_for(user).newsletter == Newsletter.OFF:
+        notes.append("this employee has turned the newsletter off, so a run sends nothing")
+    if user.digest_deliveries.filter(week=week).exists():
+        notes.append(f"this employee has had the newsletter of {week} already")
+    subject, text, html_text = render_digest(digest)
+    print(f"Newsletter {week} for user {user.pk} <{user.email}> (dry run, nothing stored)")
+    for note in notes:
+        print(f"Note: {note}.")
+    print(f"Subject: {subject}")
+    print()
+    print(html_text if html else text)
+    return 0
+
+
 def cmd_digest(args: argparse.Namespace) -> int:
     _setup_django(args.data_dir)
     from genbo.notifications.digest import digest_send_all
+
+    if args.user:
+        if args.send:
+            print("genbo digest: --user works with --dry-run only", file=sys.stderr)
+            return 2
+        return _print_digest_preview(args.user, html=args.html)
+    if args.html:
+        print("genbo digest: --html works with --dry-run --user only", file=sys.stderr)
+        return 2
 
     def show(digest) -> None:
         sections = {
@@ -254,11 +299,51 @@ def cmd_compilemessages(args: argparse.Namespace) -> int:
     return 0
 
 
+def _take_data_dir(arguments: list[str]) -> tuple[str | None, list[str]]:
+    """Remove `--data-dir DIR` or `--data-dir=DIR` from a Django command's arguments.
+
+    Returns the folder (None when absent) and the other arguments. Arguments after a
+    bare "--" belong to the Django command and are left alone.
+    """
+    data_dir = None
+    rest: list[str] = []
+    position = 0
+    while position < len(arguments):
+        argument = arguments[position]
+        if argument == "--":
+            rest.extend(arguments[position:])
+            break
+        if argument == "--data-dir":
+            if position + 1 == len(arguments):
+                raise ValueError("--data-dir needs a folder")
+            data_dir = arguments[position + 1]
+            position += 2
+            continue
+        if argument.startswith("--data-dir="):
+            data_dir = argument.removeprefix("--data-dir=")
+        else:
+            rest.append(argument)
+        position += 1
+    return data_dir, rest
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
-    _setup_django(args.data_dir)
+    # `--data-dir` may come before the Django command or among its arguments.
+    try:
+        data_dir, arguments = _take_data_dir(args.arguments)
+    except ValueError as error:
+        print(f"genbo manage: {error}", file=sys.stderr)
+        return 2
+    if data_dir and args.data_dir and Path(data_dir).resolve() != Path(args.data_dir).resolve():
+        print(
+            f"genbo manage: --data-dir is given twice, as {args.data_dir} and {data_dir}",
+            file=sys.stderr,
+        )
+        return 2
+    _setup_django(args.data_dir or data_dir)
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["genbo manage", *args.arguments])
+    execute_from_command_line(["genbo manage", *arguments])
     return 0
 
 
@@ -319,6 +404,15 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--dry-run", action="store_true", help="show what would be sent")
     mode.add_argument("--send", action="store_true", help="store and send this week's newsletter")
     digest.add_argument("--verbose", action="store_true", help="list each recipient's news")
+    digest.add_argument(
+        "--user",
+        metavar="EMAIL",
+        help="with --dry-run: print the newsletter of the employee with this e-mail address "
+        "instead of the counts",
+    )
+    digest.add_argument(
+        "--html", action="store_true", help="with --user: print the HTML part, not the text"
+    )
     add("reminders", cmd_reminders, "store and send reminders for tomorrow's meetings")
     add("sweep-outbox", cmd_sweep_outbox, "send or queue the e-mails that are due in the outbox")
     for name, handler, help_text in (

@@ -230,3 +230,12 @@ def test_admin_add_user_stores_address_in_lower_case(as_superuser):
 
     assert response.status_code == 302
     assert User.objects.filter(email="nils.holm@bastad.example").exists()
+
+
+def test_sign_in_page_sets_no_autofocus(client, settings):
+    # Focus must start at the top, so the municipality picker comes before the e-mail
+    # field for a keyboard user as it does on screen.
+    settings.GENBO_LOCAL_SIGN_IN = True
+    html = client.get(SIGN_IN_URL).content.decode()
+    assert 'name="username"' in html
+    assert [tag for tag, attrs in start_tags(html) if "autofocus" in attrs] == []

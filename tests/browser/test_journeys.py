@@ -11,7 +11,6 @@ pytestmark = pytest.mark.browser
 
 def test_skip_link_is_first_and_moves_focus_to_main(browser, demo_portal):
     page = browser.new_page()
-    # The sign-in page puts the focus in the e-mail field, so start from the start page.
     sign_in(page, demo_portal, "employee")
     page.goto(demo_portal.url("/"))
 

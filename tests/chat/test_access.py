@@ -49,8 +49,12 @@ def test_room_page_answers_404_when_hidden(client, request, room_name, persona):
 
 
 def test_anonymous_sent_to_sign_in(client, topic_room):
-    for url in (reverse("chat:index"), reverse("chat:room", args=[topic_room.pk])):
-        assert is_login_redirect(client.get(url))
+    for url in (
+        reverse("chat:index"),
+        reverse("chat:room", args=[topic_room.pk]),
+        reverse("chat:people_suggest") + "?people=anna",
+    ):
+        assert is_login_redirect(client.get(url)), url
 
 
 def test_outsider_cannot_post_in_closed_room(client, outsider, closed_room):

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from genbo.chat import services
+from genbo.chat.models import Room
 from tests.factories import NetworkFactory, UserFactory, add_member
 
 pytestmark = pytest.mark.django_db
@@ -51,16 +52,21 @@ PAGES = {
     "index": lambda room: reverse("chat:index"),
     "room": lambda room: room.get_absolute_url(),
     "room_older": lambda room: room.get_absolute_url() + "?before=999999",
+    "direct_room": lambda room: (
+        Room.objects.filter(kind=Room.Kind.DIRECT).first().get_absolute_url()
+    ),
 }
 
 # Each count starts with four for the signed-in visitor: the session, the user, and the
 # unread notification and chat counts in the header.
-# index (8): + my rooms with their networks and unread counts (a subquery), my networks,
-#   the topic rooms count for the paginator and the page of topic rooms.
+# index (9): + my rooms with their networks and unread counts (a subquery), the other
+#   people's names for the direct conversations among them, my networks, the topic rooms
+#   count for the paginator and the page of topic rooms.
 # room (8): + the room with its network, the page of messages with authors, the own room
 #   row, and moving the read position to the newest message (one update).
 # room_older (7): the same without the update, because an older page marks nothing read.
-EXPECTED = {"index": 8, "room": 8, "room_older": 7}
+# direct_room (9): the same as room, and the names of the other people in it.
+EXPECTED = {"index": 9, "room": 8, "room_older": 7, "direct_room": 9}
 
 
 @pytest.mark.parametrize("page", sorted(EXPECTED))

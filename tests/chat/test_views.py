@@ -7,10 +7,10 @@ from django.urls import reverse
 
 from genbo.chat import services
 from genbo.chat.models import Message
-from genbo.chat.selectors import MESSAGES_PER_PAGE
+from genbo.chat.selectors import MESSAGES_PER_PAGE, message_payload
 from tests.chat.conftest import send_message
 from tests.factories import UserFactory
-from tests.helpers import in_swedish
+from tests.helpers import in_swedish, start_tags
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +78,23 @@ def test_script_in_message_is_escaped(client, employee, topic_room):
 
     assert "<script>alert(1)" not in html
     assert 'href="javascript:' not in html
+
+
+def test_heading_in_message_is_bold_text(client, employee, topic_room):
+    send_message(topic_room, employee, "# Viktigt\n\nMöte i morgon\n===")
+    client.force_login(employee)
+
+    html = client.get(reverse("chat:room", args=[topic_room.pk])).content.decode()
+    log = html[html.index('id="chat-messages"') : html.index('id="chat-form"')]
+
+    assert "<h2" not in log
+    assert "<p><strong>Viktigt</strong></p>" in log
+    assert "<p><strong>Möte i morgon</strong></p>" in log
+
+
+def test_heading_in_socket_payload_is_bold_text(employee, topic_room):
+    message = send_message(topic_room, employee, "## Viktigt")
+    assert message_payload(message)["html"] == "<p><strong>Viktigt</strong></p>\n"
 
 
 def test_history_pages_by_message_id(client, employee, member, topic_room):
@@ -217,6 +234,85 @@ def test_direct_conversation_form(client, employee, member):
     assert response.status_code == 302
     assert unknown.status_code == 400
     assert "finns.inte@example.se" in unknown.content.decode()
+
+
+def test_direct_room_is_named_after_the_others(client, employee, member, convener):
+    room = services.direct_room_open(creator=employee, others=[member, convener])
+    client.force_login(employee)
+
+    index = client.get(reverse("chat:index")).content.decode()
+    page = client.get(room.get_absolute_url()).content.decode()
+
+    assert f'href="{room.get_absolute_url()}">Karin Sammankallande, Mats Medlem</a>' in index
+    assert "<h1>Karin Sammankallande, Mats Medlem</h1>" in page
+    assert "<title>Karin Sammankallande, Mats Medlem – GENBO</title>" in page
+    assert "Elin Eriksson" not in index
+    assert "Elin Eriksson" not in page.split('id="chat-log"')[0]
+
+
+def test_direct_room_name_differs_per_viewer(client, employee, member, direct_room):
+    client.force_login(member)
+    page = client.get(direct_room.get_absolute_url()).content.decode()
+    assert "<h1>Elin Eriksson</h1>" in page
+
+
+def test_edit_page_names_the_direct_room(client, employee, member, direct_room):
+    message = send_message(direct_room, employee, "Hej")
+    client.force_login(employee)
+    html = client.get(reverse("chat:edit", args=[message.pk])).content.decode()
+    assert f'href="{direct_room.get_absolute_url()}">Mats Medlem</a>' in html
+
+
+def test_people_suggestions_tell_namesakes_apart(client, employee):
+    first = UserFactory(
+        first_name="Sara",
+        last_name="Lind",
+        title="Controller",
+        email="sara.lind@bjuv.example",
+        municipality__slug="bjuv",
+    )
+    second = UserFactory(
+        first_name="Sara",
+        last_name="Lind",
+        title="Lärare",
+        email="sara.lind@klippan.example",
+        municipality__slug="klippan",
+    )
+    UserFactory(first_name="Sara", last_name="Lind", is_active=False)
+    client.force_login(employee)
+
+    response = client.get(reverse("chat:people_suggest"), {"people": "a@b.example, sara l"})
+    options = [attrs["value"] for tag, attrs in start_tags(response.content.decode())]
+    html = response.content.decode()
+
+    assert options == [f"a@b.example, {first.email}", f"a@b.example, {second.email}"]
+    assert "Sara Lind, Controller, Bjuv</option>" in html
+    assert "Sara Lind, Lärare, Klippan</option>" in html
+
+
+def test_people_suggestions_query_count(client, employee, django_assert_num_queries):
+    for number in range(12):
+        UserFactory(first_name="Sara", last_name=f"Lind{number}")
+    client.force_login(employee)
+    # The session, the user, and the people with their municipalities.
+    with django_assert_num_queries(3):
+        response = client.get(reverse("chat:people_suggest"), {"people": "sara"})
+    assert response.content.decode().count("<option") == 8
+
+
+def test_people_suggestions_leave_out_oneself(client, employee):
+    client.force_login(employee)
+    response = client.get(reverse("chat:people_suggest"), {"people": employee.first_name})
+    assert response.content.decode().strip() == ""
+
+
+def test_direct_form_field_asks_for_suggestions(client, employee):
+    client.force_login(employee)
+    html = client.get(reverse("chat:index")).content.decode()
+    field = next(attrs for tag, attrs in start_tags(html) if attrs.get("name") == "people")
+    assert field["list"] == "direct-people-options"
+    assert field["hx-get"] == reverse("chat:people_suggest")
+    assert '<datalist id="direct-people-options">' in html
 
 
 def test_deactivated_colleague_cannot_be_added(client, employee):

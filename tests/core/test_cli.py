@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from genbo.cli import main
+from genbo.cli import _take_data_dir, main
 
 GENBO = Path(sys.executable).with_name("genbo")
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -41,6 +41,50 @@ def _clean_environment(**variables) -> dict[str, str]:
 
 def test_genbo_script_is_installed():
     assert GENBO.is_file()
+
+
+@pytest.mark.parametrize("place", ["before", "after"])
+def test_manage_takes_data_dir_on_either_side(tmp_path, place):
+    data_dir = tmp_path / "data"
+    option = ["--data-dir", str(data_dir)]
+    arguments = [*option, "check"] if place == "before" else ["check", *option]
+
+    result = subprocess.run(
+        [str(GENBO), "manage", *arguments],
+        env=_clean_environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert data_dir.is_dir()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (["migrate"], (None, ["migrate"])),
+        (["migrate", "--data-dir", "d"], ("d", ["migrate"])),
+        (["migrate", "--data-dir=d", "--plan"], ("d", ["migrate", "--plan"])),
+        (["shell", "--", "--data-dir", "d"], (None, ["shell", "--", "--data-dir", "d"])),
+    ],
+)
+def test_take_data_dir_from_manage_arguments(arguments, expected):
+    assert _take_data_dir(arguments) == expected
+
+
+def test_manage_data_dir_without_folder_exits_2(capsys):
+    assert main(["manage", "check", "--data-dir"]) == 2
+    assert capsys.readouterr().err.strip() == "genbo manage: --data-dir needs a folder"
+
+
+def test_manage_two_different_data_dirs_exit_2(tmp_path, capsys):
+    first, second = str(tmp_path / "a"), str(tmp_path / "b")
+
+    assert main(["manage", "--data-dir", first, "check", "--data-dir", second]) == 2
+    assert "--data-dir is given twice" in capsys.readouterr().err
 
 
 def test_import_taxonomy_bad_path_exits_2(tmp_path):

@@ -95,6 +95,21 @@ def test_no_h1_is_left():
     assert "<h1" not in render_markdown("# Rubrik\n\nRubrik\n======")
 
 
+def test_headings_off_gives_bold_paragraphs():
+    html = render_markdown("# Dagordning\n\nPunkt ett\n---------\n\n> ### Citat", headings=False)
+    assert _tags("# Dagordning") == ["h2"]
+    assert "<h" not in html.replace("<hr", "")
+    assert "<p><strong>Dagordning</strong></p>" in html
+    assert "<p><strong>Punkt ett</strong></p>" in html
+    assert "<blockquote>\n<p><strong>Citat</strong></p>" in html
+
+
+def test_headings_off_keeps_sanitising():
+    html = render_markdown("# <script>alert(1)</script> [x](javascript:alert(1))", headings=False)
+    assert "<script" not in html
+    assert 'href="javascript:' not in html
+
+
 def test_links_get_rel_noopener():
     links = [
         attrs

@@ -5,7 +5,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from genbo.forum import services
-from genbo.forum.mentions import MAX_MENTIONS_PER_POST, mentioned_ids
+from genbo.forum.mentions import (
+    MAX_MENTIONS_PER_POST,
+    mentioned_ids,
+    render_chat_message_body,
+    render_post_body,
+)
 from genbo.notifications.models import Notification
 from tests.factories import UserFactory, forum_topic
 from tests.helpers import in_swedish
@@ -54,6 +59,13 @@ def test_quoting_a_post_removes_its_mentions(client, employee, member, convener)
     form_text = response.context["form"].initial["body"]
     assert f"user:{convener.pk}" not in form_text
     assert f"@{convener.get_full_name()}" in form_text
+
+
+def test_post_keeps_headings_that_chat_flattens():
+    # Both share one cache of rendered bodies, so the order of the calls matters here.
+    body = "# Rubrik"
+    assert str(render_chat_message_body(body, [])) == "<p><strong>Rubrik</strong></p>\n"
+    assert str(render_post_body(body, [])) == "<h2>Rubrik</h2>\n"
 
 
 def test_too_many_mentions_are_rejected(employee):

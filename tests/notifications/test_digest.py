@@ -239,6 +239,56 @@ def test_cli_dry_run_sends_nothing(world, capsys):
     assert not DigestDelivery.objects.exists()
 
 
+def test_cli_dry_run_prints_one_newsletter(world, member, capsys):
+    assert main(["digest", "--dry-run", "--user", member.email.upper()]) == 0
+
+    output = capsys.readouterr().out
+    assert f"for user {member.pk} <{member.email}>" in output
+    assert "Subject: " in output
+    assert "Hemligt projekt" in output
+    assert "Nätverk för upphandlare" in output
+    assert "<html" not in output
+    assert "Note:" not in output
+    assert not OutboxEmail.objects.exists()
+    assert not DigestDelivery.objects.exists()
+
+
+def test_cli_dry_run_shows_what_others_see(world, outsider, capsys):
+    assert main(["digest", "--dry-run", "--user", outsider.email]) == 0
+
+    output = capsys.readouterr().out
+    assert "Bjuvs nätverk" in output
+    assert "Hemligt projekt" not in output
+    assert "Hemlig fråga om upphandling" not in output
+
+
+def test_cli_dry_run_prints_html_part(world, member, capsys):
+    assert main(["digest", "--dry-run", "--user", member.email, "--html"]) == 0
+    assert "<html" in capsys.readouterr().out
+
+
+def test_cli_dry_run_notes_why_nothing_is_sent(world, member, capsys):
+    MailPreference.objects.create(user=member, newsletter="off")
+
+    assert main(["digest", "--dry-run", "--user", member.email]) == 0
+
+    output = capsys.readouterr().out
+    assert "Note: this employee has turned the newsletter off" in output
+    assert "Hemligt projekt" in output
+
+
+def test_cli_user_option_rejects_misuse(world, member, capsys):
+    assert main(["digest", "--send", "--user", member.email]) == 2
+    assert main(["digest", "--dry-run", "--user", "finns.inte@example.se"]) == 2
+    assert main(["digest", "--dry-run", "--html"]) == 2
+
+    errors = capsys.readouterr().err
+    assert "--user works with --dry-run only" in errors
+    assert "no active employee has the address finns.inte@example.se" in errors
+    assert "--html works with --dry-run --user only" in errors
+    assert not OutboxEmail.objects.exists()
+
+
 def test_cli_send_sends(world, member, mailoutbox, capsys):
     assert main(["digest", "--send"]) == 0
 

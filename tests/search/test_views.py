@@ -123,6 +123,21 @@ def test_unknown_filter_value_is_reported_and_dropped(client, corpus, employee, 
 def test_end_date_before_start_date_is_reported(client, corpus, employee):
     response = _get(client, employee, q="förskola", date_from="2026-05-01", date_to="2026-04-01")
     assert "date_to" in response.context["form"].errors
+    assert response.context["form"].unused_filters() == ["Till och med datum"]
+
+
+def test_dropped_filters_are_listed_with_hits(client, corpus, employee):
+    response = _get(client, employee, q="förskola", date_from="2026-13-45", municipality="atlantis")
+    assert response.context["result"].total == 5
+    assert response.context["form"].unused_filters() == ["Kommun", "Från och med datum"]
+    html = response.content.decode()
+    notice = html[html.index('id="unused-filters"') :]
+    assert "Kommun, Från och med datum" in notice[: notice.index("</p>")]
+
+
+def test_valid_filters_show_no_notice(client, corpus, employee):
+    response = _get(client, employee, q="förskola", date_from="2026-01-01")
+    assert 'id="unused-filters"' not in response.content.decode()
 
 
 def test_kind_filter_keeps_the_other_kind_counts(client, corpus, employee):

@@ -85,6 +85,9 @@ class SignInForm(SignInLockMixin, AuthenticationForm):
         self.fields["username"].label = _("E-mail address")
         self.fields["username"].widget.input_type = "email"
         self.fields["username"].widget.attrs["autocomplete"] = "username"
+        # Django autofocuses this field, which would skip the municipality picker that
+        # comes first on the page (WCAG 2.4.3, focus order).
+        self.fields["username"].widget.attrs.pop("autofocus", None)
 
 
 class AdminSignInForm(SignInLockMixin, AdminAuthenticationForm):

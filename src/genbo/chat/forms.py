@@ -2,6 +2,7 @@ import uuid
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from genbo.chat.models import MAX_DIRECT_PEOPLE, MAX_MESSAGE_LENGTH
@@ -42,9 +43,22 @@ class TopicRoomForm(forms.Form):
 class DirectRoomForm(forms.Form):
     people = forms.CharField(
         label=_("E-mail addresses of the colleagues"),
-        help_text=_("Separate the addresses with commas. At most %(limit)d people, you included.")
+        help_text=_(
+            "Separate the addresses with commas. Type a name to get suggestions with "
+            "title and municipality. At most %(limit)d people, you included."
+        )
         % {"limit": MAX_DIRECT_PEOPLE},
         max_length=1000,
+        widget=forms.TextInput(
+            attrs={
+                "list": "direct-people-options",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("chat:people_suggest"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#direct-people-options",
+                "hx-swap": "innerHTML",
+            }
+        ),
     )
 
     def clean_people(self):

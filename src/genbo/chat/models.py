@@ -78,6 +78,10 @@ class Room(models.Model):
 
     objects = RoomQuerySet.as_manager()
 
+    # The names of the people in a direct conversation other than the viewer, set by
+    # chat.selectors.name_direct_rooms. The stored name lists the viewer as well.
+    other_names = ""
+
     class Meta:
         ordering = ["kind", "name", "pk"]
         verbose_name = _("chat room")
@@ -97,6 +101,11 @@ class Room(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("chat:room", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        """The name shown to the viewer: the other people's names, when they are set."""
+        return self.other_names or str(self)
 
     @property
     def group_name(self) -> str:

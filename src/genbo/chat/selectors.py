@@ -1,12 +1,17 @@
 """Reads for the chat pages and sockets, each a fixed number of queries."""
 
-from django.db.models import F, IntegerField, OuterRef, Subquery, Sum
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.http import Http404
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
 from genbo.chat.models import Message, Room, RoomMember
-from genbo.forum.mentions import render_post_body
+from genbo.core.collation import swedish_sort_key
+from genbo.forum.mentions import render_chat_message_body
 
 MESSAGES_PER_PAGE = 50
 # The badge in the header counts up to this many unread messages and then shows "99+",
@@ -77,7 +82,7 @@ def message_payload(message: Message) -> dict:
         "author_name": author.get_full_name() if author else "",
         "html": ""
         if message.is_deleted
-        else str(render_post_body(message.body, message.mentioned_ids)),
+        else str(render_chat_message_body(message.body, message.mentioned_ids)),
         "created_at": created.isoformat(),
         "time": date_format(created, "Y-m-d H:i"),
         "edited": message.edited_at is not None,
@@ -113,12 +118,56 @@ def my_rooms(user) -> list[RoomMember]:
     """Return the rooms in the list of `user` with their unread counts, newest activity first.
 
     A count stops at UNREAD_BADGE_LIMIT, which the list shows as "more than 99".
+    Direct conversations are named after the other people in them.
     """
-    return list(
+    members = list(
         RoomMember.objects.visible_to(user)
         .select_related("room__network")
         .annotate(unread=_unread_in_room(user))
         .order_by(F("room__last_message_at").desc(nulls_last=True), "room__pk")
+    )
+    name_direct_rooms([member.room for member in members], user)
+    return members
+
+
+def name_direct_rooms(rooms: Iterable[Room], user) -> None:
+    """Set `other_names` on the direct conversations in `rooms`: everyone in them but `user`.
+
+    Runs one query, or none when no room in `rooms` is a direct conversation.
+    """
+    direct = {room.pk: room for room in rooms if room.kind == Room.Kind.DIRECT}
+    if not direct:
+        return
+    names = defaultdict(list)
+    participants = (
+        RoomMember.objects.filter(room_id__in=direct, is_participant=True)
+        .exclude(user=user)
+        .values_list("room_id", "user__first_name", "user__last_name")
+    )
+    for room_id, first_name, last_name in participants:
+        names[room_id].append(f"{first_name} {last_name}".strip())
+    for room_id, room_names in names.items():
+        direct[room_id].other_names = ", ".join(sorted(room_names, key=swedish_sort_key))
+
+
+def direct_people_suggestions(user, text: str, *, limit: int = 8) -> list:
+    """Return active colleagues other than `user` whose name or e-mail address starts with `text`.
+
+    Each word of `text` (up to three) must start the first name, the last name or the
+    address.
+    """
+    words = text.split()
+    if not words:
+        return []
+    people = get_user_model().objects.filter(is_active=True).exclude(pk=user.pk)
+    for word in words[:3]:
+        people = people.filter(
+            Q(first_name__istartswith=word)
+            | Q(last_name__istartswith=word)
+            | Q(email__istartswith=word)
+        )
+    return list(
+        people.select_related("municipality").order_by("first_name", "last_name", "pk")[:limit]
     )
 
 

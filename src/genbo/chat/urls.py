@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("topics/new/", views.topic_create, name="topic_create"),
     path("direct/new/", views.direct_create, name="direct_create"),
+    path("direct/people/", views.people_suggest, name="people_suggest"),
     path("networks/<slug:slug>/", views.network_room_open, name="network"),
     path("rooms/<int:pk>/", views.room, name="room"),
     path("rooms/<int:pk>/messages/", views.message_post, name="post"),

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from genbo.chat import selectors, services
 from genbo.chat.forms import DirectRoomForm, MessageEditForm, MessageForm, TopicRoomForm
 from genbo.chat.models import Room
-from genbo.forum.mentions import render_post_body
+from genbo.forum.mentions import render_chat_message_body
 from genbo.networks.models import Membership, Network
 from genbo.networks.selectors import get_network_for_user
 
@@ -74,6 +74,24 @@ def direct_create(request):
 
 
 @require_GET
+def people_suggest(request):
+    """Return <option> elements for the datalist of the direct conversation form (htmx).
+
+    Each option completes the last address being typed and shows the person's title and
+    municipality, so that two colleagues with the same name can be distinguished.
+    """
+    text = request.GET.get("people", "")[:1000].replace("\x00", "")
+    typed, _separator, current = text.rpartition(",")
+    prefix = f"{typed.strip()}, " if typed.strip() else ""
+    people = (
+        selectors.direct_people_suggestions(request.user, current)
+        if len(current.strip()) >= 2
+        else []
+    )
+    return render(request, "chat/people_options.html", {"people": people, "prefix": prefix})
+
+
+@require_GET
 def network_room_open(request, slug: str):
     network = get_network_for_user(request.user, slug)
     if not network.can_see_member_content:
@@ -97,13 +115,16 @@ def _before(request) -> int | None:
 def _with_html(page_messages) -> list:
     for message in page_messages:
         message.html = (
-            "" if message.is_deleted else render_post_body(message.body, message.mentioned_ids)
+            ""
+            if message.is_deleted
+            else render_chat_message_body(message.body, message.mentioned_ids)
         )
     return page_messages
 
 
 def _room_page(request, room: Room, *, form=None, status: int = 200):
     before = _before(request)
+    selectors.name_direct_rooms([room], request.user)
     page_messages, has_older = selectors.message_page(room, before=before)
     member = services.room_list_add(room=room, user=request.user)
     marker_id = None
@@ -164,6 +185,7 @@ def _own_message(request, pk: int):
         raise PermissionDenied("Only the author may change a message.")
     if message.is_deleted:
         raise Http404("The message is deleted.")
+    selectors.name_direct_rooms([message.room], request.user)
     return message
 
 
@@ -191,7 +213,7 @@ def message_delete(request, pk: int):
         services.message_delete(message=message, by=request.user)
         messages.success(request, _("The message is deleted."))
         return redirect(f"{message.room.get_absolute_url()}#message-{message.pk}")
-    message.html = render_post_body(message.body, message.mentioned_ids)
+    message.html = render_chat_message_body(message.body, message.mentioned_ids)
     return render(request, "chat/message_delete.html", {"message": message})
 
 

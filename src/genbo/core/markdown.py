@@ -4,13 +4,32 @@ import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
-# Raw HTML in the source is escaped by the parser and removed again by nh3, so
-# neither layer alone has to be perfect.
-_parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-_parser.enable("table").enable("strikethrough")
-# Images are not allowed (nh3 would drop the <img> and leave nothing), so without this
-# rule "![text](address)" shows as "!" and a link with the text.
-_parser.disable("image")
+
+def _make_parser() -> MarkdownIt:
+    # Raw HTML in the source is escaped by the parser and removed again by nh3, so
+    # neither layer alone has to be perfect.
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    parser.enable("table").enable("strikethrough")
+    # Images are not allowed (nh3 would drop the <img> and leave nothing), so without
+    # this rule "![text](address)" shows as "!" and a link with the text.
+    parser.disable("image")
+    return parser
+
+
+def _heading_open_as_paragraph(renderer, tokens, index, options, env) -> str:
+    return "<p><strong>"
+
+
+def _heading_close_as_paragraph(renderer, tokens, index, options, env) -> str:
+    return "</strong></p>\n"
+
+
+_parser = _make_parser()
+# The same subset, but "# Title" and "Title\n===" become a bold paragraph, for text shown
+# inside a list under the page's own headings, such as a chat message log.
+_parser_without_headings = _make_parser()
+_parser_without_headings.add_render_rule("heading_open", _heading_open_as_paragraph)
+_parser_without_headings.add_render_rule("heading_close", _heading_close_as_paragraph)
 
 # markdown-it-py renders ~~strikethrough~~ as <s>.
 ALLOWED_TAGS = {
@@ -44,8 +63,10 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "td": {"align"}, "th": {"align"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
-def render_markdown(source: str) -> SafeString:
-    html = _parser.render(source or "")
+def render_markdown(source: str, *, headings: bool = True) -> SafeString:
+    """Render `source` to sanitised HTML. With `headings` false, headings become bold text."""
+    parser = _parser if headings else _parser_without_headings
+    html = parser.render(source or "")
     # Headings start at h2 because the page title is the only h1.
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     clean = nh3.clean(

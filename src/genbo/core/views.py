@@ -5,10 +5,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.db import DatabaseError, connection
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from genbo.core import userguide
 from genbo.networks import selectors as network_selectors
@@ -68,6 +69,17 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
+
+
+@login_not_required
+@require_safe
+def favicon(request):
+    """Redirect /favicon.ico, the address browsers try by default, to the SVG icon."""
+    response = redirect(static("genbo/favicon.svg"))
+    # The target's name carries a content hash in production, so the redirect itself
+    # must not be cached for long.
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @login_not_required

@@ -62,14 +62,22 @@ def render_post_body(body: str, linked_ids) -> SafeString:
     Other mentions (unknown people, or people who could not read the thread) become
     plain text "@First Last".
     """
-    return _render_post_body(body or "", frozenset(linked_ids or ()))
+    return _render_post_body(body or "", frozenset(linked_ids or ()), headings=True)
+
+
+def render_chat_message_body(body: str, linked_ids) -> SafeString:
+    """Render a chat message like a post, but with headings as bold paragraphs.
+
+    A heading inside the message log would break the room page's heading outline.
+    """
+    return _render_post_body(body or "", frozenset(linked_ids or ()), headings=False)
 
 
 # The HTML depends only on the text and the linked ids, so every viewer of a thread page
 # can share it. An edit changes the text and so the key; nothing needs to be invalidated.
 # 4,096 entries of a few kilobytes each stay within about 10 MB per process.
 @functools.lru_cache(maxsize=4096)
-def _render_post_body(body: str, linked: frozenset[int]) -> SafeString:
+def _render_post_body(body: str, linked: frozenset[int], *, headings: bool) -> SafeString:
 
     def replace(match: re.Match) -> str:
         name = match["name"]
@@ -78,4 +86,4 @@ def _render_post_body(body: str, linked: frozenset[int]) -> SafeString:
             return f"[@{name}]({reverse('accounts:profile', args=[user_id])})"
         return f"@{name}"
 
-    return render_markdown(MENTION_PATTERN.sub(replace, body))
+    return render_markdown(MENTION_PATTERN.sub(replace, body), headings=headings)

@@ -179,6 +179,22 @@ def build_digest(
     return digest
 
 
+def _window_start(last_digest_at: datetime | None, now: datetime) -> datetime:
+    """Return the start of the newsletter's window: the last newsletter, within limits."""
+    return max(last_digest_at or now - DEFAULT_LOOKBACK, now - MAX_LOOKBACK)
+
+
+def digest_preview(user: User, *, now: datetime | None = None) -> Digest:
+    """Build the newsletter that a run at `now` would build for `user`, storing nothing.
+
+    The window starts at the employee's last newsletter, as in a run. Unlike a run, it
+    is built even when `user` has turned the newsletter off or has had this week's.
+    """
+    now = now or timezone.now()
+    last_digest_at = user.digest_deliveries.aggregate(last=Max("created_at"))["last"]
+    return build_digest(user, since=_window_start(last_digest_at, now), now=now)
+
+
 def render_digest(digest: Digest) -> tuple[str, str, str]:
     user = digest.user
     context = {
@@ -270,7 +286,7 @@ def digest_send_all(
         competences = _competences_by_user(batch)
         for user in batch:
             report.users += 1
-            since = max(user.last_digest_at or now - DEFAULT_LOOKBACK, now - MAX_LOOKBACK)
+            since = _window_start(user.last_digest_at, now)
             digest = build_digest(
                 user,
                 since=since,

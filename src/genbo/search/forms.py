@@ -16,11 +16,13 @@ from genbo.search.selectors import MAX_PAGE, Filters
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
 
+FILTER_FIELDS = ("kind", "municipality", "competence", "network", "date_from", "date_to")
+
 
 def _date_in_range(value: date) -> None:
     if not EARLIEST_DATE <= value <= LATEST_DATE:
         raise ValidationError(
-            _("Choose a date from %(first)s to %(last)s."),
+            _("Choose a date from %(first)s to %(last)s. This date was not used in the search."),
             params={"first": EARLIEST_DATE.isoformat(), "last": LATEST_DATE.isoformat()},
         )
 
@@ -29,7 +31,9 @@ class SearchForm(forms.Form):
     """The query and filters of the search page, read from the address.
 
     An invalid filter is dropped with an error next to it, and the search runs with the
-    other filters. The query has no length limit here: the search reads its start only.
+    other filters. `unused_filters` names the dropped ones, so the page can show that the
+    hits are not limited by them. The query has no length limit here, because the search
+    reads only its start.
     """
 
     q = forms.CharField(label=_("Search for"), required=False, strip=True)
@@ -62,14 +66,18 @@ class SearchForm(forms.Form):
         label=_("From date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": _("Write the date as 2026-03-31.")},
+        error_messages={
+            "invalid": _("Write the date as 2026-03-31. This date was not used in the search.")
+        },
         validators=[_date_in_range],
     )
     date_to = forms.DateField(
         label=_("To date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": _("Write the date as 2026-03-31.")},
+        error_messages={
+            "invalid": _("Write the date as 2026-03-31. This date was not used in the search.")
+        },
         validators=[_date_in_range],
     )
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
@@ -81,8 +89,15 @@ class SearchForm(forms.Form):
         cleaned = super().clean()
         first, last = cleaned.get("date_from"), cleaned.get("date_to")
         if first and last and last < first:
-            self.add_error("date_to", ValidationError(_("The end date is before the start date.")))
+            self.add_error(
+                "date_to",
+                ValidationError(_("The end date is before the start date, so it was not used.")),
+            )
         return cleaned
+
+    def unused_filters(self) -> list[str]:
+        """Return the labels of the filters that were dropped because of an error."""
+        return [str(field.label) for field in self if field.name in FILTER_FIELDS and field.errors]
 
     def filters(self) -> Filters:
         data = getattr(self, "cleaned_data", {})
