@@ -254,6 +254,8 @@ def test_reduced_motion_turns_off_transitions(browser, demo_portal):
     context.close()
 
     assert duration == "0s"
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_networks_without_convener_page_has_no_violations(browser, demo_portal, width):
     context = browser.new_context(viewport={"width": width, "height": 900})

@@ -140,4 +140,3 @@ def test_search_page_over_limit_shows_no_counts(client, low_limit, employee):
     assert "(0)" not in html
     assert "(5)" not in html
     assert response.context["result"].more_than_total
-
