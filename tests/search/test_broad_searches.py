@@ -140,3 +140,18 @@ def test_search_page_over_limit_shows_no_counts(client, low_limit, employee):
     assert "(0)" not in html
     assert "(5)" not in html
     assert response.context["result"].more_than_total
+
+
+def test_filtered_page_explains_hidden_counts(client, low_limit, employee):
+    """A filter that narrows a broad search below the limit says why the counts are hidden."""
+    _text_only_items(LIMIT + 2)
+    NetworkFactory(name="Nätverket för kompostering", slug="kompost")
+    reindex()
+    client.force_login(employee)
+
+    response = client.get(reverse("search:search"), {"q": WORD, "kind": "network"})
+
+    html = response.content.decode()
+    assert response.context["result"].total == 1
+    assert "Utan filtren ger sökningen fler än 3 träffar" in html
+    assert "Sökningen gav fler än" not in html
