@@ -128,6 +128,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": REDIS_KEY_PREFIX,
+            # One pool per process, not one per request (see genbo.core.redis_pool).
+            "OPTIONS": {"pool_class": "genbo.core.redis_pool.SharedConnectionPool"},
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
