@@ -28,12 +28,20 @@ def markdown(result: dict) -> str:
         + ".",
         "- Latency in milliseconds as wrk measures it, queueing included. SQL queries, CPU "
         "ms (the request thread's CPU time) and ms in process (wall time) are medians of "
-        "single requests through Django's test client in the runner's process, without load.",
+        "single requests through Django's test client in the runner's process, without load. "
+        "App CPU ms is the CPU time the app workers used during a load run, divided by its "
+        "requests.",
         "",
     ]
     header = ["page", "SQL queries", "CPU ms", "ms in process"]
     for level in levels:
-        header += [f"req/s @{level}", f"p50 @{level}", f"p95 @{level}", f"p99 @{level}"]
+        header += [
+            f"req/s @{level}",
+            f"p50 @{level}",
+            f"p95 @{level}",
+            f"p99 @{level}",
+            f"app CPU ms @{level}",
+        ]
     header.append("errors")
     lines.append("| " + " | ".join(header) + " |")
     lines.append("|" + "---|" * len(header))
@@ -53,7 +61,8 @@ def markdown(result: dict) -> str:
         for level in levels:
             run = page["runs"].get(str(level))
             row += [
-                _cell(run, key) for key in ("requests_per_second", "p50_ms", "p95_ms", "p99_ms")
+                _cell(run, key)
+                for key in ("requests_per_second", "p50_ms", "p95_ms", "p99_ms", "app_cpu_ms")
             ]
             if run:
                 errors += sum(run["errors"].values())

@@ -305,13 +305,18 @@ def measure_page(page: Page, path: str, context: dict, result: dict) -> None:
             url, connections=16, seconds=args.warmup_seconds, cookie_file=context["cookie_file"]
         )
     for level in args.connection_levels:
+        cpu_before = server.workers_cpu_seconds()
         run = run_wrk(
             url, connections=level, seconds=args.seconds, cookie_file=context["cookie_file"]
         )
-        row["runs"][str(level)] = run.as_dict()
+        # The app's own cost per request under load, which other jobs on the machine
+        # change far less than they change the requests per second.
+        app_cpu_ms = 1000 * (server.workers_cpu_seconds() - cpu_before) / max(run.requests, 1)
+        row["runs"][str(level)] = {**run.as_dict(), "app_cpu_ms": round(app_cpu_ms, 1)}
         print(
             f"{page.name} @{level}: {run.requests_per_second:,.0f} req/s, p50 {run.p50_ms} ms, "
-            f"p95 {run.p95_ms} ms, p99 {run.p99_ms} ms, {queries} queries, errors {run.errors}"
+            f"p95 {run.p95_ms} ms, p99 {run.p99_ms} ms, {app_cpu_ms:.1f} ms app CPU per "
+            f"request, {queries} queries, errors {run.errors}"
         )
         if run.failed:
             result["problems"].append(f"{page.name} @{level}: errors {run.errors}")

@@ -108,6 +108,18 @@ class AppServer:
                     peaks[pid] = int(line.split()[1]) / 1024
         return peaks
 
+    def workers_cpu_seconds(self) -> float:
+        """Return the CPU time (user and system) that the workers have used so far, in seconds."""
+        ticks = 0
+        for pid in self.worker_pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            # After the command name: utime and stime are the 12th and 13th fields.
+            ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
