@@ -254,6 +254,7 @@ def check_over_http(url: str, cookie: str) -> int:
 
 def volume_counts() -> dict[str, int]:
     from genbo.accounts.models import User
+    from genbo.chat.models import Message
     from genbo.forum.models import Post
     from genbo.library.models import Item
     from genbo.networks.models import Meeting, Network
@@ -263,6 +264,7 @@ def volume_counts() -> dict[str, int]:
         "networks": Network.objects.count(),
         "meetings": Meeting.objects.count(),
         "forum posts": Post.objects.count(),
+        "chat messages": Message.objects.count(),
         "library items": Item.objects.count(),
     }
 
