@@ -95,6 +95,7 @@ def test_unknown_room_closes_like_hidden_one(employee):
         (json.dumps({"type": "read", "id": -4}), "invalid_frame"),
         (json.dumps({"type": "read", "id": 10**20}), "invalid_frame"),
         (json.dumps({"type": "hello", "last_id": 10**20}), "invalid_frame"),
+        (json.dumps({"type": "hello", "last_id": 1, "first_id": "1"}), "invalid_frame"),
         (json.dumps({"type": "edit", "id": 10**20, "body": "Nytt"}), "not_found"),
         (json.dumps(_send_frame("a\u0000b")), "invalid"),
         (json.dumps(_send_frame("   \n\u200b ")), "invalid"),
@@ -202,6 +203,67 @@ def test_reconnect_sends_missed_messages_once(topic_room, employee, member):
         assert [first["message"]["id"], second["message"]["id"]] == [m.pk for m in missed]
         assert await again.nothing_arrives()
         await again.disconnect()
+
+    run(scenario)
+
+
+def test_reconnect_replays_changes_to_shown_messages(topic_room, employee, member):
+    first = send_message(topic_room, member, "Mitt personnummer är 19800101-1234")
+    send_message(topic_room, member, "Oförändrad")
+    edited = send_message(topic_room, member, "Skrivfel")
+    newest = send_message(topic_room, member, "Senaste")
+
+    async def scenario():
+        # The reader was disconnected while the author deleted one message and edited
+        # another, so it saw neither "changed" event.
+        await database_sync_to_async(services.message_delete)(message=first, by=member)
+        await database_sync_to_async(services.message_edit)(
+            message=edited, by=member, body="Rättat"
+        )
+
+        reader = await open_socket(topic_room, employee)
+        await reader.send({"type": "hello", "first_id": first.pk, "last_id": newest.pk})
+        deleted_frame = await reader.receive()
+        edited_frame = await reader.receive()
+        assert deleted_frame["type"] == "changed"
+        assert deleted_frame["message"]["id"] == first.pk
+        assert deleted_frame["message"]["deleted"] is True
+        assert deleted_frame["message"]["html"] == ""
+        assert edited_frame["type"] == "changed"
+        assert edited_frame["message"]["id"] == edited.pk
+        assert edited_frame["message"]["html"] == "<p>Rättat</p>\n"
+        assert await reader.nothing_arrives()
+        await reader.disconnect()
+
+    run(scenario)
+
+
+def test_reconnect_skips_changes_outside_shown_range(topic_room, employee, member):
+    older = send_message(topic_room, member, "Äldre än sidan")
+    shown = send_message(topic_room, member, "På sidan")
+    services.message_delete(message=older, by=member)
+
+    async def scenario():
+        reader = await open_socket(topic_room, employee)
+        await reader.send({"type": "hello", "first_id": shown.pk, "last_id": shown.pk})
+        assert await reader.nothing_arrives()
+        await reader.disconnect()
+
+    run(scenario)
+
+
+def test_reconnect_showing_too_many_reloads(topic_room, employee, member, monkeypatch):
+    monkeypatch.setattr(consumers, "MAX_CHANGE_SCAN", 3)
+    messages = [send_message(topic_room, member, f"Nummer {n}") for n in range(4)]
+    services.message_delete(message=messages[0], by=member)
+
+    async def scenario():
+        reader = await open_socket(topic_room, employee)
+        await reader.send({"type": "hello", "first_id": messages[0].pk, "last_id": messages[-1].pk})
+        assert (await reader.receive())["type"] == "reload"
+        await reader.send({"type": "hello", "first_id": messages[1].pk, "last_id": messages[-1].pk})
+        assert await reader.nothing_arrives()
+        await reader.disconnect()
 
     run(scenario)
 

@@ -1,11 +1,14 @@
 """The WebSocket of one chat room: live messages, sending, editing, deleting and catch-up.
 
 Frames are JSON objects with a "type". From the browser:
-  {"type": "hello", "last_id": 41}            send me what I missed after message 41
+  {"type": "hello", "last_id": 41, "first_id": 12}
+                                              send me what I missed after message 41,
+                                              and messages 12 to 41 edited or deleted
   {"type": "send", "client_id": UUID, "body": "..."}
   {"type": "edit", "id": 42, "body": "..."}   {"type": "delete", "id": 42}
   {"type": "read", "id": 42}                  I have read up to message 42
-To the browser: "message" (new), "changed" (edited or deleted), "ack" (your send is
+To the browser: "message" (new), "changed" (edited or deleted; after a "hello" also those
+edited or deleted earlier, because the browser may have missed it), "ack" (your send is
 stored, with its id), "error" (with a code, a message for people, the client_id of a
 rejected send, and for "rate_limited" the seconds to wait in "retry_after"), "reload"
 (too much was missed; load the page again).
@@ -52,10 +55,14 @@ MAX_WAITING_FRAMES = 100
 CLOSE_SERVER_ERROR = 1011
 # The most missed messages sent after a reconnection; with more, the browser reloads.
 MAX_CATCH_UP = 200
+# The most messages, newest first, that a "hello" looks through for edits and deletions
+# among the messages the browser shows. A browser that shows more reloads, so that no
+# deleted text stays on its screen.
+MAX_CHANGE_SCAN = 1000
 # Channel-layer events that are forwarded to the browser without touching the database.
 FORWARDED_EVENTS = {"chat.message", "chat.changed"}
 FRAME_FIELDS = {
-    "hello": {"last_id"},
+    "hello": {"last_id", "first_id"},
     "send": {"client_id", "body"},
     "edit": {"id", "body"},
     "delete": {"id"},
@@ -249,16 +256,42 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if not _is_message_id(last_id):
             await self._error("invalid_frame", _("The field last_id must be a message id."))
             return
-        missed = await database_sync_to_async(self._missed)(last_id)
-        if len(missed) > MAX_CATCH_UP:
+        # A browser that shows no messages sends no first_id and gets no changes replayed.
+        first_id = frame.get("first_id")
+        if first_id is not None and not _is_message_id(first_id):
+            await self._error("invalid_frame", _("The field first_id must be a message id."))
+            return
+        catch_up = await database_sync_to_async(self._catch_up)(first_id, last_id)
+        if catch_up is None:
             await self._send_json({"type": "reload"})
             return
+        changed, missed = catch_up
+        for payload in changed:
+            await self._send_json({"type": "changed", "message": payload})
         for payload in missed:
             await self._send_json({"type": "message", "message": payload})
 
-    def _missed(self, last_id: int) -> list[dict]:
-        messages = selectors.messages_after(self.room, last_id, limit=MAX_CATCH_UP + 1)
-        return [selectors.message_payload(message) for message in messages]
+    def _catch_up(self, first_id: int | None, last_id: int) -> tuple[list[dict], list[dict]] | None:
+        """Return the payloads of the shown messages that changed and of the missed ones.
+
+        The shown messages are those from `first_id` to `last_id`, and the missed ones
+        are those after `last_id`. None means the browser should reload, because it
+        missed more than MAX_CATCH_UP messages or shows more than MAX_CHANGE_SCAN.
+        """
+        missed = selectors.messages_after(self.room, last_id, limit=MAX_CATCH_UP + 1)
+        if len(missed) > MAX_CATCH_UP:
+            return None
+        changed: list[Message] = []
+        if first_id is not None and first_id <= last_id:
+            changed, truncated = selectors.messages_changed_between(
+                self.room, first_id, last_id, scan_limit=MAX_CHANGE_SCAN
+            )
+            if truncated:
+                return None
+        return (
+            [selectors.message_payload(message) for message in changed],
+            [selectors.message_payload(message) for message in missed],
+        )
 
     async def _frame_send(self, frame):
         client_id = frame.get("client_id")

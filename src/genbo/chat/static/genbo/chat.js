@@ -287,7 +287,14 @@
         // Frames that did not leave before the last socket closed are dropped. The
         // messages among them are still in `pending` and go out again below.
         outbox = [];
-        send({ type: "hello", last_id: lastId });
+        // The server replays the edits and deletions of the messages shown here, so
+        // text deleted while this socket was closed does not stay on screen.
+        var hello = { type: "hello", last_id: lastId };
+        var oldestShown = list.querySelector("li[data-id]");
+        if (oldestShown) {
+          hello.first_id = Number(oldestShown.dataset.id);
+        }
+        send(hello);
         sendPending();
       });
       socket.addEventListener("message", onFrame);
