@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import run_in_demo, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -302,3 +302,73 @@ def test_rate_limited_chat_messages_sent_later(browser, demo_portal):
     for body in bodies:
         assert sum(body in text for text in arrived) == 1, body
     assert failed == 0
+
+
+class BlockableChatSocket:
+    """Routes the chat WebSocket of a page through Playwright so a test can cut it.
+
+    While blocked, the page's socket stays open but no frame passes in either direction,
+    as on a network that silently drops packets.
+    """
+
+    def __init__(self, page):
+        self.blocked = False
+        self.routes = []
+        page.route_web_socket(re.compile(r"/ws/chat/"), self._route)
+
+    def _route(self, route):
+        server = route.connect_to_server()
+        route.on_message(lambda message: None if self.blocked else server.send(message))
+        server.on_message(lambda message: None if self.blocked else route.send(message))
+        self.routes.append(route)
+
+    def unblock_by_reconnecting(self):
+        """Close the page's blocked socket, so that the page connects again."""
+        self.blocked = False
+        self.routes[-1].close()
+
+
+def _room_copies(page, text: str) -> int:
+    return page.locator(f"#chat-messages li:has-text('{text}')").count()
+
+
+def test_chat_messages_written_offline_survive_reload(browser, demo_portal):
+    # After more than 200 missed messages the server answers a reconnection with
+    # "reload"; the messages written while the socket was cut are sent after the reload.
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, demo_portal, "employee")
+    socket = BlockableChatSocket(page)
+    page.goto(demo_portal.url("/chat/"))
+    page.click("#my-rooms-heading + ul a:has-text('Johan Bergström')")
+    room_id = int(re.search(r"/(\d+)/$", page.url).group(1))
+    page.wait_for_selector("#chat-connection:not([hidden])")
+
+    socket.blocked = True
+    bodies = [f"Skrivet utan nät {number}" for number in range(1, 4)]
+    for body in bodies:
+        page.fill("#id_body", body)
+        page.keyboard.press("Enter")
+    run_in_demo(
+        demo_portal,
+        "import uuid\n"
+        "from django.conf import settings\n"
+        "from genbo.chat import services\n"
+        "from genbo.chat.models import Room\n"
+        "from genbo.accounts.models import User\n"
+        "settings.GENBO_CHAT_RATE_MESSAGES = 10_000\n"
+        f"room = Room.objects.get(pk={room_id})\n"
+        f"author = User.objects.get(email='{demo_portal.sign_ins['convener']}')\n"
+        "for number in range(201):\n"
+        "    services.message_send(room=room, author=author,\n"
+        "        body=f'Medan du var borta {number}', client_id=uuid.uuid4())\n",
+    )
+    with page.expect_navigation(timeout=30_000):
+        socket.unblock_by_reconnecting()
+    page.wait_for_selector(f"#chat-messages li[data-id]:has-text('{bodies[-1]}')", timeout=30_000)
+    page.wait_for_selector(".chat-message--pending", state="detached", timeout=30_000)
+    page.reload()
+    copies = {body: _room_copies(page, body) for body in bodies}
+    context.close()
+
+    assert copies == {body: 1 for body in bodies}

@@ -41,6 +41,11 @@
     // A message leaves this map with its "ack" or with an error that shows it as not
     // sent. After a reconnection every message still here is sent again.
     var pending = new Map();
+    // A copy of `pending` in sessionStorage, per room and per browser tab, so that a
+    // reload, whether the server asks for one or the person makes it, loses no message.
+    // The page sends the copied messages again with their client ids, which the server
+    // stores once.
+    var pendingKey = "genbo-chat-pending:" + form.dataset.socketPath;
     var outbox = [];
     var sentTimes = [];
     var flushTimer = null;
@@ -181,6 +186,57 @@
       send({ type: "read", id: lastId });
     }
 
+    function savePending() {
+      var saved = [];
+      pending.forEach(function (item, clientId) {
+        saved.push({ client_id: clientId, body: item.body });
+      });
+      try {
+        if (saved.length) {
+          window.sessionStorage.setItem(pendingKey, JSON.stringify(saved));
+        } else {
+          window.sessionStorage.removeItem(pendingKey);
+        }
+      } catch (error) {
+        // Storage that is full or turned off leaves the messages on this page only.
+      }
+    }
+
+    function restorePending() {
+      var saved;
+      try {
+        saved = JSON.parse(window.sessionStorage.getItem(pendingKey) || "[]");
+      } catch (error) {
+        return;
+      }
+      if (!Array.isArray(saved)) {
+        return;
+      }
+      saved.forEach(function (entry) {
+        if (entry && typeof entry.client_id === "string" && typeof entry.body === "string") {
+          addPending(entry.client_id, entry.body);
+        }
+      });
+    }
+
+    // Shows a message as being sent and keeps it in `pending` until its "ack".
+    function addPending(clientId, body) {
+      var element = newElement();
+      element.classList.add("chat-message--pending");
+      element.querySelector(".chat-message__meta strong").textContent = texts.sending;
+      element.querySelector(".chat-message__body").textContent = body;
+      var actions = element.querySelector(".chat-message__actions");
+      if (actions) {
+        actions.remove();
+      }
+      list.appendChild(element);
+      log.scrollTop = log.scrollHeight;
+      var item = { body: body, element: element, retryTimer: null };
+      pending.set(clientId, item);
+      savePending();
+      return item;
+    }
+
     function sendMessage(clientId, item) {
       item.retryTimer = null;
       if (socket && socket.readyState === WebSocket.OPEN) {
@@ -249,6 +305,7 @@
         if (item) {
           item.element.remove();
           pending.delete(frame.client_id);
+          savePending();
         }
         addMessage(frame.message, false);
       } else if (frame.type === "changed") {
@@ -265,6 +322,7 @@
           // into an empty message box, or else stays in the list, marked as not sent,
           // with the reason.
           pending.delete(frame.client_id);
+          savePending();
           if (!textarea.value) {
             failed.element.remove();
             textarea.value = failed.body;
@@ -274,6 +332,7 @@
         }
         showError(frame.message);
       } else if (frame.type === "reload") {
+        // The messages in `pending` are in sessionStorage and are sent after the reload.
         window.location.reload();
       }
     }
@@ -307,6 +366,7 @@
             showNotSent(item, "");
           });
           pending.clear();
+          savePending();
           return;
         }
         showStatus(texts.reconnecting);
@@ -328,18 +388,7 @@
       }
       clearError();
       var clientId = randomUuid();
-      var element = newElement();
-      element.classList.add("chat-message--pending");
-      element.querySelector(".chat-message__meta strong").textContent = texts.sending;
-      element.querySelector(".chat-message__body").textContent = body;
-      var actions = element.querySelector(".chat-message__actions");
-      if (actions) {
-        actions.remove();
-      }
-      list.appendChild(element);
-      log.scrollTop = log.scrollHeight;
-      var item = { body: body, element: element, retryTimer: null };
-      pending.set(clientId, item);
+      var item = addPending(clientId, body);
       textarea.value = "";
       clientIdField.value = randomUuid();
       sendMessage(clientId, item);
@@ -358,6 +407,7 @@
       }
     });
 
+    restorePending();
     connect();
   }
 
