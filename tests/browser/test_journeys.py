@@ -372,3 +372,28 @@ def test_chat_messages_written_offline_survive_reload(browser, demo_portal):
     context.close()
 
     assert copies == {body: 1 for body in bodies}
+
+
+def test_chat_reconnects_slower_after_quick_closes(browser, demo_portal):
+    # A socket closed right after it opened, as the server does after a frame it fails
+    # on, must not make the page reconnect every second. The delay doubles from 1 s.
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, demo_portal, "employee")
+    page.goto(demo_portal.url("/chat/"))
+    room_url = demo_portal.url(page.locator("#my-rooms-heading + ul a").first.get_attribute("href"))
+    connections = []
+
+    def close_after_hello(route):
+        connections.append(route)
+        route.on_message(lambda message: route.close())
+
+    page.route_web_socket(re.compile(r"/ws/chat/"), close_after_hello)
+    page.goto(room_url)
+    # Reconnections start 1, 2 and 4 s after each close, which makes four connections in
+    # 8 s. A delay reset on every open would make about eight.
+    page.wait_for_timeout(8000)
+    count = len(connections)
+    context.close()
+
+    assert 2 <= count <= 5

@@ -127,6 +127,37 @@ def test_bad_frame_gets_error_and_socket_stays(topic_room, employee, member, fra
     assert Message.objects.count() == 1
 
 
+def test_lone_surrogate_rejected_without_crash(topic_room, employee):
+    # The browser resends every message it has no "ack" for after any close, so a
+    # message that closes the socket with 1011 is sent again after every reconnection.
+    async def scenario():
+        socket = await open_socket(topic_room, employee)
+        # A lone surrogate is valid in JSON but cannot be encoded as UTF-8 for the database.
+        body = '"trasig \\ud800 text"'
+        frame = f'{{"type": "send", "client_id": "{uuid.uuid4()}", "body": {body}}}'
+        await socket.communicator.send_to(text_data=frame)
+        output = await socket.communicator.receive_output(timeout=3)
+        assert output["type"] == "websocket.send", output
+        assert json.loads(output["text"])["type"] == "error"
+
+    run(scenario)
+
+
+def test_lone_surrogate_client_id_not_echoed(topic_room, employee):
+    async def scenario():
+        socket = await open_socket(topic_room, employee)
+        frame = '{"type": "send", "client_id": "\\udc00", "body": "Hej"}'
+        await socket.communicator.send_to(text_data=frame)
+        error = await socket.receive_type("error")
+        assert error["code"] == "invalid"
+        assert "client_id" not in error
+        # The error frame must be encodable as UTF-8 for a real WebSocket server.
+        json.dumps(error, ensure_ascii=False).encode("utf-8")
+        await socket.disconnect()
+
+    run(scenario)
+
+
 def test_forged_author_rejected(topic_room, employee, member):
     async def scenario():
         socket = await open_socket(topic_room, employee)

@@ -83,6 +83,17 @@ def test_bad_body_rejected(topic_room, employee, body):
     assert not Message.objects.exists()
 
 
+@pytest.mark.parametrize("body", ["trasig \ud800 text", "\udfff", "emoji \ud83d"])
+def test_lone_surrogate_body_rejected(topic_room, employee, body):
+    with pytest.raises(ValidationError) as raised:
+        services.message_send(room=topic_room, author=employee, body=body, client_id=uuid.uuid4())
+
+    assert raised.value.messages == [
+        "The message contains an invalid character. Remove it and try again."
+    ]
+    assert not Message.objects.exists()
+
+
 def test_body_at_limit_accepted(topic_room, employee):
     message = send_message(topic_room, employee, "å" * MAX_MESSAGE_LENGTH)
 

@@ -79,6 +79,15 @@ def _is_message_id(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_MESSAGE_ID
 
 
+# Browsers send UUIDs (36 characters); a longer client id is not echoed in an error.
+MAX_CLIENT_ID_CHARACTERS = 64
+
+
+def _is_echoable_client_id(value) -> bool:
+    # A lone surrogate could not be encoded as UTF-8 when the error frame is sent.
+    return isinstance(value, str) and len(value) <= MAX_CLIENT_ID_CHARACTERS and value.isascii()
+
+
 def _session_user_id(session_key: str | None) -> int | None:
     """Return the id of the active employee signed in with `session_key`, or None.
 
@@ -430,7 +439,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             "Rejected a chat frame of user %s in room %s: %s", self.user.pk, self.room_id, code
         )
         data = {"type": "error", "code": code, "message": message}
-        if isinstance(client_id, str):
+        if _is_echoable_client_id(client_id):
             data["client_id"] = client_id
         if retry_after is not None:
             data["retry_after"] = retry_after

@@ -225,13 +225,28 @@ def check_rate(user_id: int) -> None:
         )
 
 
+def _encodes_as_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def clean_body(body) -> str:
-    """Return the message text, or raise ValidationError when it is empty or too long."""
+    """Return the message text, or raise ValidationError when it is empty, too long or invalid."""
     if not isinstance(body, str):
         raise ValidationError(_("The message must be text."))
     if "\x00" in body:
         # The plain form refuses this through Django's validator; PostgreSQL cannot store it.
         raise ValidationError(_("Null characters are not allowed."))
+    if not _encodes_as_utf8(body):
+        # JSON can carry a lone UTF-16 surrogate such as "\ud800", which JavaScript's
+        # JSON.stringify writes for a string cut in the middle of an emoji. It has no
+        # UTF-8 form, so neither PostgreSQL nor SQLite can store it.
+        raise ValidationError(
+            _("The message contains an invalid character. Remove it and try again.")
+        )
     if not body.translate(INVISIBLE_CHARACTERS).strip():
         raise ValidationError(_("Write a message before you send it."))
     if len(body) > MAX_MESSAGE_LENGTH:

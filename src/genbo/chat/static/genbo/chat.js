@@ -6,6 +6,10 @@
   var CLOSE_SIGNED_OUT = 4401;
   var CLOSE_NO_ACCESS = 4403;
   var MAX_RETRY_DELAY_MS = 30000;
+  // A socket that stays open this long resets the reconnection delay to one second. One
+  // that the server closes sooner, such as for a frame it fails on each time, keeps
+  // doubling the delay, so the page does not reconnect every second for ever.
+  var STABLE_CONNECTION_MS = 10000;
   // Half the server's limit of frames per second on one socket (MAX_FRAMES_PER_SECOND in
   // consumers.py), so that sending a backlog after a reconnection never closes the socket.
   var MAX_FRAMES_PER_SECOND = 10;
@@ -51,6 +55,7 @@
     var flushTimer = null;
     var socket = null;
     var retryDelay = 1000;
+    var stableTimer = null;
     var stopped = false;
 
     var marker = document.getElementById("chat-new-marker");
@@ -341,7 +346,9 @@
       var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
       socket = new WebSocket(scheme + window.location.host + form.dataset.socketPath);
       socket.addEventListener("open", function () {
-        retryDelay = 1000;
+        stableTimer = window.setTimeout(function () {
+          retryDelay = 1000;
+        }, STABLE_CONNECTION_MS);
         showStatus(texts.connected);
         // Frames that did not leave before the last socket closed are dropped. The
         // messages among them are still in `pending` and go out again below.
@@ -358,6 +365,7 @@
       });
       socket.addEventListener("message", onFrame);
       socket.addEventListener("close", function (event) {
+        window.clearTimeout(stableTimer);
         if (event.code === CLOSE_SIGNED_OUT || event.code === CLOSE_NO_ACCESS) {
           stopped = true;
           showStatus(texts.closed);
