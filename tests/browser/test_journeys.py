@@ -292,16 +292,20 @@ def test_rate_limited_chat_messages_sent_later(browser, demo_portal):
     for body in bodies:
         writer.fill("#id_body", body)
         writer.keyboard.press("Enter")
+    writer.wait_for_selector(".chat-error[role=alert]", timeout=30_000)
     reader.wait_for_selector(f"#chat-messages li:has-text('{bodies[-1]}')", timeout=30_000)
     writer.wait_for_selector(".chat-message--pending", state="detached", timeout=30_000)
     arrived = reader.locator("#chat-messages li").all_inner_texts()
     failed = writer.locator(".chat-message--failed").count()
+    # The rate-limit alert goes away once the messages that waited are stored.
+    alerts = writer.locator(".chat-error").count()
     writer_context.close()
     reader_context.close()
 
     for body in bodies:
         assert sum(body in text for text in arrived) == 1, body
     assert failed == 0
+    assert alerts == 0
 
 
 class BlockableChatSocket:

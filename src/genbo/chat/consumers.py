@@ -34,6 +34,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from genbo.chat import selectors, services
 from genbo.chat.models import MAX_MESSAGE_LENGTH, Message, Room
@@ -307,9 +308,16 @@ class RoomConsumer(AsyncWebsocketConsumer):
         try:
             payload = await database_sync_to_async(self._send)(client_id, frame.get("body"))
         except services.RateLimited as error:
+            # The service's message asks the person to try again, which suits the plain
+            # form. Here the browser sends the message again by itself.
             await self._error(
                 "rate_limited",
-                " ".join(error.messages),
+                ngettext(
+                    "You are sending messages too fast. Sending again in %(seconds)d second.",
+                    "You are sending messages too fast. Sending again in %(seconds)d seconds.",
+                    error.retry_after,
+                )
+                % {"seconds": error.retry_after},
                 client_id=client_id,
                 retry_after=error.retry_after,
             )

@@ -56,6 +56,9 @@
     var socket = null;
     var retryDelay = 1000;
     var stableTimer = null;
+    // True while the alert shows a rate-limit error, which goes away once every message
+    // that waited for the limit is stored.
+    var rateLimitShown = false;
     var stopped = false;
 
     var marker = document.getElementById("chat-new-marker");
@@ -259,11 +262,20 @@
     }
 
     function retryLater(clientId, item, seconds) {
+      item.rateLimited = true;
       item.element.querySelector(".chat-message__meta strong").textContent = texts.waiting;
       item.retryTimer = window.setTimeout(function () {
         item.element.querySelector(".chat-message__meta strong").textContent = texts.sending;
         sendMessage(clientId, item);
       }, seconds * 1000);
+    }
+
+    function waitingForRateLimit() {
+      var waiting = false;
+      pending.forEach(function (item) {
+        waiting = waiting || Boolean(item.rateLimited);
+      });
+      return waiting;
     }
 
     function showNotSent(item, reason) {
@@ -278,7 +290,8 @@
       }
     }
 
-    function showError(text) {
+    function showError(text, rateLimited) {
+      rateLimitShown = Boolean(rateLimited);
       var errors = form.querySelector(".chat-error");
       if (!errors) {
         errors = document.createElement("p");
@@ -290,6 +303,7 @@
     }
 
     function clearError() {
+      rateLimitShown = false;
       var errors = form.querySelector(".chat-error");
       if (errors) {
         errors.remove();
@@ -311,6 +325,9 @@
           item.element.remove();
           pending.delete(frame.client_id);
           savePending();
+        }
+        if (rateLimitShown && !waitingForRateLimit()) {
+          clearError();
         }
         addMessage(frame.message, false);
       } else if (frame.type === "changed") {
@@ -335,7 +352,7 @@
             showNotSent(failed, frame.message);
           }
         }
-        showError(frame.message);
+        showError(frame.message, frame.code === "rate_limited");
       } else if (frame.type === "reload") {
         // The messages in `pending` are in sessionStorage and are sent after the reload.
         window.location.reload();
