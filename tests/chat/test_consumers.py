@@ -15,6 +15,7 @@ from django.contrib.sessions.models import Session
 from genbo.accounts.provisioning import user_deactivate
 from genbo.chat import consumers, services
 from genbo.chat.models import MAX_MESSAGE_LENGTH, Message
+from genbo.chat.selectors import unread_total
 from genbo.networks import services as network_services
 from genbo.networks.models import Membership
 from tests.chat.conftest import ChatSocket, open_socket, send_message, session_key_for
@@ -156,6 +157,38 @@ def test_lone_surrogate_client_id_not_echoed(topic_room, employee):
         await socket.disconnect()
 
     run(scenario)
+
+
+def test_too_long_frame_error_names_client_id(topic_room, employee):
+    client_id = str(uuid.uuid4())
+
+    async def scenario():
+        socket = await open_socket(topic_room, employee)
+        await socket.send(_send_frame("x" * 100_000, client_id))
+        error = await socket.receive_type("error")
+        assert error["code"] == "too_long"
+        assert error["client_id"] == client_id
+        await socket.disconnect()
+
+    run(scenario)
+
+
+def test_read_frame_beyond_newest_keeps_later_unread(topic_room, employee, member):
+    services.room_list_add(room=topic_room, user=employee)
+    newest = send_message(topic_room, member)
+
+    async def scenario():
+        socket = await open_socket(topic_room, employee)
+        await socket.send({"type": "read", "id": consumers.MAX_MESSAGE_ID})
+        # A hello after the read frame is handled after it, so its reply means it is done.
+        await socket.send({"type": "hello", "last_id": 0})
+        await socket.receive_type("message")
+        await socket.disconnect()
+
+    run(scenario)
+    send_message(topic_room, member, "Skrivet efteråt")
+    assert topic_room.members.get(user=employee).last_read_id == newest.pk
+    assert unread_total(employee) == 1
 
 
 def test_forged_author_rejected(topic_room, employee, member):

@@ -23,6 +23,7 @@ import asyncio
 import json
 import logging
 import random
+import re
 import time
 from importlib import import_module
 
@@ -87,6 +88,18 @@ MAX_CLIENT_ID_CHARACTERS = 64
 def _is_echoable_client_id(value) -> bool:
     # A lone surrogate could not be encoded as UTF-8 when the error frame is sent.
     return isinstance(value, str) and len(value) <= MAX_CLIENT_ID_CHARACTERS and value.isascii()
+
+
+# The browser writes "type" and "client_id" before "body", so a client id is within the
+# first characters of a send frame, however long the body is.
+CLIENT_ID_PATTERN = re.compile(r'"client_id"\s*:\s*"([0-9A-Fa-f-]{36})"')
+CLIENT_ID_SEARCH_CHARACTERS = 200
+
+
+def _client_id_of_long_frame(text_data: str) -> str | None:
+    """Return the client id at the start of a frame too long to parse, or None."""
+    match = CLIENT_ID_PATTERN.search(text_data, 0, CLIENT_ID_SEARCH_CHARACTERS)
+    return match.group(1) if match else None
 
 
 def _session_user_id(session_key: str | None) -> int | None:
@@ -211,6 +224,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 "too_long",
                 _("The message is too long. The limit is %(limit)d characters.")
                 % {"limit": MAX_MESSAGE_LENGTH},
+                client_id=_client_id_of_long_frame(text_data),
             )
             return
         try:

@@ -14,7 +14,8 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import BigIntegerField, Max, Subquery, Value
+from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -185,9 +186,16 @@ def _newest_id(room: Room) -> int:
 
 
 def room_mark_read(*, room: Room, user, message_id: int) -> None:
-    """Move the read position of `user` in `room` forward to `message_id`; never back."""
-    moved = RoomMember.objects.filter(room=room, user=user, last_read_id__lt=message_id).update(
-        last_read_id=message_id
+    """Move the read position of `user` in `room` forward to `message_id`, never back.
+
+    The position stops at the room's newest message, so that an id from the future does
+    not hide the unread count of messages that have not been written yet. One query.
+    """
+    newest = Subquery(Message.objects.filter(room=room).order_by("-pk").values("pk")[:1])
+    moved = (
+        RoomMember.objects.filter(room=room, user=user, last_read_id__lt=message_id)
+        .filter(last_read_id__lt=newest)
+        .update(last_read_id=Least(Value(message_id, output_field=BigIntegerField()), newest))
     )
     if moved:
         forget_counts(CHAT, [user.pk])
