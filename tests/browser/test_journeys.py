@@ -401,3 +401,39 @@ def test_chat_reconnects_slower_after_quick_closes(browser, demo_portal):
     context.close()
 
     assert 2 <= count <= 5
+
+
+def test_chat_changes_while_offline_shown_after_reconnect(browser, demo_portal):
+    # A message deleted or edited while the reader's socket was cut must not keep its old
+    # text on the reader's screen once the socket is back.
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, demo_portal, "employee")
+    socket = BlockableChatSocket(page)
+    page.goto(demo_portal.url("/chat/"))
+    page.click("#my-rooms-heading + ul a:has-text('Johan Bergström')")
+    room_id = int(re.search(r"/(\d+)/$", page.url).group(1))
+    page.wait_for_selector("#chat-connection:not([hidden])")
+
+    socket.blocked = True
+    output = run_in_demo(
+        demo_portal,
+        "from genbo.chat import services\n"
+        "from genbo.chat.models import Message\n"
+        f"shown = Message.objects.filter(room_id={room_id}, deleted_at__isnull=True,\n"
+        f"    author__email='{demo_portal.sign_ins['convener']}').order_by('-pk')[:2]\n"
+        "deleted, edited = list(shown)\n"
+        "services.message_delete(message=deleted, by=deleted.author)\n"
+        "services.message_edit(message=edited, by=edited.author, body='Rättad i efterhand')\n"
+        "print(deleted.pk, edited.pk)\n",
+    )
+    deleted_id, edited_id = (int(number) for number in output.splitlines()[-1].split())
+    socket.unblock_by_reconnecting()
+    page.wait_for_selector(f"#message-{deleted_id}.chat-message--deleted", timeout=30_000)
+    page.wait_for_selector(f"#message-{edited_id}:has-text('Rättad i efterhand')")
+    deleted_text = page.locator(f"#message-{deleted_id} .chat-message__body").inner_text()
+    edited_note = page.locator(f"#message-{edited_id} .chat-message__edited").is_visible()
+    context.close()
+
+    assert deleted_text == "Meddelandet är borttaget."
+    assert edited_note
