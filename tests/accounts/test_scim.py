@@ -428,10 +428,31 @@ def test_malformed_json_rejected(scim):
     assert User.objects.count() == 0
 
 
+def test_lone_surrogate_in_body_rejected(scim):
+    body = entra_user()
+    body["name"]["givenName"] = "Anna\ud800"
+
+    check_error(scim.post("/Users", body), 400, "invalidValue")
+    assert User.objects.count() == 0
+
+
+def test_lone_surrogate_in_patch_rejected(scim):
+    created = check_user(scim.post("/Users", entra_user()), status=201)
+
+    response = scim.patch(
+        f"/Users/{created['id']}", [{"op": "replace", "path": "title", "value": "\udfff"}]
+    )
+
+    check_error(response, 400, "invalidValue")
+    assert User.objects.get(email="anna.berg@helsingborg.se").title == "Socialsekreterare"
+
+
 @pytest.mark.parametrize(
     "expression",
     [
         'title eq "Chef"',
+        'userName eq "anna\\ud800"',
+        'userName eq "anna\\x"',
         'userName co "anna"',
         'userName eq "a" or userName eq "b"',
         "userName eq",

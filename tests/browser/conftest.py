@@ -49,9 +49,10 @@ def _environment() -> dict[str, str]:
 
 
 class DemoPortal:
-    def __init__(self, base_url: str, sign_ins: dict[str, str]):
+    def __init__(self, base_url: str, sign_ins: dict[str, str], data_dir: Path):
         self.base_url = base_url
         self.sign_ins = sign_ins
+        self.data_dir = data_dir
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -93,7 +94,7 @@ def running_demo_portal(data_dir: Path):
         sign_ins = dict(
             re.findall(r"^\s+(employee|convener|secretariat staff)\s+(\S+@\S+)$", printed, re.M)
         )
-        yield DemoPortal(base_url, sign_ins)
+        yield DemoPortal(base_url, sign_ins, data_dir)
     finally:
         process.terminate()
         try:
@@ -110,6 +111,20 @@ def demo_portal(tmp_path_factory):
             yield portal
     except DemoDidNotStart as error:
         pytest.fail(str(error))
+
+
+def run_in_demo(portal: DemoPortal, code: str) -> str:
+    """Run Python `code` in Django's shell on the demo's database and return its output."""
+    genbo = Path(sys.executable).with_name("genbo")
+    finished = subprocess.run(
+        [str(genbo), "manage", "shell", "--data-dir", str(portal.data_dir), "-c", code],
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return finished.stdout
 
 
 def launch_chromium(playwright):

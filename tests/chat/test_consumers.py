@@ -15,6 +15,7 @@ from django.contrib.sessions.models import Session
 from genbo.accounts.provisioning import user_deactivate
 from genbo.chat import consumers, services
 from genbo.chat.models import MAX_MESSAGE_LENGTH, Message
+from genbo.chat.selectors import unread_total
 from genbo.networks import services as network_services
 from genbo.networks.models import Membership
 from tests.chat.conftest import ChatSocket, open_socket, send_message, session_key_for
@@ -95,6 +96,7 @@ def test_unknown_room_closes_like_hidden_one(employee):
         (json.dumps({"type": "read", "id": -4}), "invalid_frame"),
         (json.dumps({"type": "read", "id": 10**20}), "invalid_frame"),
         (json.dumps({"type": "hello", "last_id": 10**20}), "invalid_frame"),
+        (json.dumps({"type": "hello", "last_id": 1, "first_id": "1"}), "invalid_frame"),
         (json.dumps({"type": "edit", "id": 10**20, "body": "Nytt"}), "not_found"),
         (json.dumps(_send_frame("a\u0000b")), "invalid"),
         (json.dumps(_send_frame("   \n\u200b ")), "invalid"),
@@ -124,6 +126,69 @@ def test_bad_frame_gets_error_and_socket_stays(topic_room, employee, member, fra
 
     run(scenario)
     assert Message.objects.count() == 1
+
+
+def test_lone_surrogate_rejected_without_crash(topic_room, employee):
+    # The browser resends every message it has no "ack" for after any close, so a
+    # message that closes the socket with 1011 is sent again after every reconnection.
+    async def scenario():
+        socket = await open_socket(topic_room, employee)
+        # A lone surrogate is valid in JSON but cannot be encoded as UTF-8 for the database.
+        body = '"trasig \\ud800 text"'
+        frame = f'{{"type": "send", "client_id": "{uuid.uuid4()}", "body": {body}}}'
+        await socket.communicator.send_to(text_data=frame)
+        output = await socket.communicator.receive_output(timeout=3)
+        assert output["type"] == "websocket.send", output
+        assert json.loads(output["text"])["type"] == "error"
+
+    run(scenario)
+
+
+def test_lone_surrogate_client_id_not_echoed(topic_room, employee):
+    async def scenario():
+        socket = await open_socket(topic_room, employee)
+        frame = '{"type": "send", "client_id": "\\udc00", "body": "Hej"}'
+        await socket.communicator.send_to(text_data=frame)
+        error = await socket.receive_type("error")
+        assert error["code"] == "invalid"
+        assert "client_id" not in error
+        # The error frame must be encodable as UTF-8 for a real WebSocket server.
+        json.dumps(error, ensure_ascii=False).encode("utf-8")
+        await socket.disconnect()
+
+    run(scenario)
+
+
+def test_too_long_frame_error_names_client_id(topic_room, employee):
+    client_id = str(uuid.uuid4())
+
+    async def scenario():
+        socket = await open_socket(topic_room, employee)
+        await socket.send(_send_frame("x" * 100_000, client_id))
+        error = await socket.receive_type("error")
+        assert error["code"] == "too_long"
+        assert error["client_id"] == client_id
+        await socket.disconnect()
+
+    run(scenario)
+
+
+def test_read_frame_beyond_newest_keeps_later_unread(topic_room, employee, member):
+    services.room_list_add(room=topic_room, user=employee)
+    newest = send_message(topic_room, member)
+
+    async def scenario():
+        socket = await open_socket(topic_room, employee)
+        await socket.send({"type": "read", "id": consumers.MAX_MESSAGE_ID})
+        # A hello after the read frame is handled after it, so its reply means it is done.
+        await socket.send({"type": "hello", "last_id": 0})
+        await socket.receive_type("message")
+        await socket.disconnect()
+
+    run(scenario)
+    send_message(topic_room, member, "Skrivet efteråt")
+    assert topic_room.members.get(user=employee).last_read_id == newest.pk
+    assert unread_total(employee) == 1
 
 
 def test_forged_author_rejected(topic_room, employee, member):
@@ -202,6 +267,67 @@ def test_reconnect_sends_missed_messages_once(topic_room, employee, member):
         assert [first["message"]["id"], second["message"]["id"]] == [m.pk for m in missed]
         assert await again.nothing_arrives()
         await again.disconnect()
+
+    run(scenario)
+
+
+def test_reconnect_replays_changes_to_shown_messages(topic_room, employee, member):
+    first = send_message(topic_room, member, "Mitt personnummer är 19800101-1234")
+    send_message(topic_room, member, "Oförändrad")
+    edited = send_message(topic_room, member, "Skrivfel")
+    newest = send_message(topic_room, member, "Senaste")
+
+    async def scenario():
+        # The reader was disconnected while the author deleted one message and edited
+        # another, so it saw neither "changed" event.
+        await database_sync_to_async(services.message_delete)(message=first, by=member)
+        await database_sync_to_async(services.message_edit)(
+            message=edited, by=member, body="Rättat"
+        )
+
+        reader = await open_socket(topic_room, employee)
+        await reader.send({"type": "hello", "first_id": first.pk, "last_id": newest.pk})
+        deleted_frame = await reader.receive()
+        edited_frame = await reader.receive()
+        assert deleted_frame["type"] == "changed"
+        assert deleted_frame["message"]["id"] == first.pk
+        assert deleted_frame["message"]["deleted"] is True
+        assert deleted_frame["message"]["html"] == ""
+        assert edited_frame["type"] == "changed"
+        assert edited_frame["message"]["id"] == edited.pk
+        assert edited_frame["message"]["html"] == "<p>Rättat</p>\n"
+        assert await reader.nothing_arrives()
+        await reader.disconnect()
+
+    run(scenario)
+
+
+def test_reconnect_skips_changes_outside_shown_range(topic_room, employee, member):
+    older = send_message(topic_room, member, "Äldre än sidan")
+    shown = send_message(topic_room, member, "På sidan")
+    services.message_delete(message=older, by=member)
+
+    async def scenario():
+        reader = await open_socket(topic_room, employee)
+        await reader.send({"type": "hello", "first_id": shown.pk, "last_id": shown.pk})
+        assert await reader.nothing_arrives()
+        await reader.disconnect()
+
+    run(scenario)
+
+
+def test_reconnect_showing_too_many_reloads(topic_room, employee, member, monkeypatch):
+    monkeypatch.setattr(consumers, "MAX_CHANGE_SCAN", 3)
+    messages = [send_message(topic_room, member, f"Nummer {n}") for n in range(4)]
+    services.message_delete(message=messages[0], by=member)
+
+    async def scenario():
+        reader = await open_socket(topic_room, employee)
+        await reader.send({"type": "hello", "first_id": messages[0].pk, "last_id": messages[-1].pk})
+        assert (await reader.receive())["type"] == "reload"
+        await reader.send({"type": "hello", "first_id": messages[1].pk, "last_id": messages[-1].pk})
+        assert await reader.nothing_arrives()
+        await reader.disconnect()
 
     run(scenario)
 
@@ -381,7 +507,10 @@ def test_rate_limit_message(topic_room, employee, settings):
         error = await socket.receive_type("error")
 
         assert error["code"] == "rate_limited"
-        assert "för snabbt" in error["message"]
+        assert str(error["retry_after"]) in error["message"]
+        # The browser sends the message again by itself, so the text does not ask for that.
+        assert "försök igen" not in error["message"]
+        assert "try again" not in error["message"]
         # The browser keeps the message and sends it again once the window has passed.
         assert error["client_id"] == client_id
         assert 1 <= error["retry_after"] <= settings.GENBO_CHAT_RATE_SECONDS

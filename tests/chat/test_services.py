@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from genbo.chat import services
 from genbo.chat.models import MAX_MESSAGE_LENGTH, Message, Room
+from genbo.chat.selectors import unread_total
 from genbo.notifications.models import Notification
 from tests.chat.conftest import send_message
 from tests.factories import UserFactory
@@ -80,6 +81,17 @@ def test_client_id_of_other_room_rejected(topic_room, open_room, employee):
 def test_bad_body_rejected(topic_room, employee, body):
     with pytest.raises(ValidationError):
         services.message_send(room=topic_room, author=employee, body=body, client_id=uuid.uuid4())
+    assert not Message.objects.exists()
+
+
+@pytest.mark.parametrize("body", ["trasig \ud800 text", "\udfff", "emoji \ud83d"])
+def test_lone_surrogate_body_rejected(topic_room, employee, body):
+    with pytest.raises(ValidationError) as raised:
+        services.message_send(room=topic_room, author=employee, body=body, client_id=uuid.uuid4())
+
+    assert raised.value.messages == [
+        "The message contains an invalid character. Remove it and try again."
+    ]
     assert not Message.objects.exists()
 
 
@@ -185,3 +197,20 @@ def test_read_position_never_moves_back(topic_room, employee, member):
     services.room_mark_read(room=topic_room, user=employee, message_id=1)
 
     assert topic_room.members.get(user=employee).last_read_id == second.pk
+
+
+def test_read_position_stops_at_newest_message(topic_room, employee, member):
+    services.room_list_add(room=topic_room, user=employee)
+    newest = send_message(topic_room, member)
+
+    services.room_mark_read(room=topic_room, user=employee, message_id=2**63 - 1)
+    send_message(topic_room, member, "Skrivet efteråt")
+
+    assert topic_room.members.get(user=employee).last_read_id == newest.pk
+    assert unread_total(employee) == 1
+
+
+def test_read_position_in_empty_room_stays(topic_room, employee):
+    services.room_mark_read(room=topic_room, user=employee, message_id=500)
+
+    assert topic_room.members.get(user=employee).last_read_id == 0

@@ -1,11 +1,14 @@
 """The WebSocket of one chat room: live messages, sending, editing, deleting and catch-up.
 
 Frames are JSON objects with a "type". From the browser:
-  {"type": "hello", "last_id": 41}            send me what I missed after message 41
+  {"type": "hello", "last_id": 41, "first_id": 12}
+                                              send me what I missed after message 41,
+                                              and messages 12 to 41 edited or deleted
   {"type": "send", "client_id": UUID, "body": "..."}
   {"type": "edit", "id": 42, "body": "..."}   {"type": "delete", "id": 42}
   {"type": "read", "id": 42}                  I have read up to message 42
-To the browser: "message" (new), "changed" (edited or deleted), "ack" (your send is
+To the browser: "message" (new), "changed" (edited or deleted; after a "hello" also those
+edited or deleted earlier, because the browser may have missed it), "ack" (your send is
 stored, with its id), "error" (with a code, a message for people, the client_id of a
 rejected send, and for "rate_limited" the seconds to wait in "retry_after"), "reload"
 (too much was missed; load the page again).
@@ -20,6 +23,7 @@ import asyncio
 import json
 import logging
 import random
+import re
 import time
 from importlib import import_module
 
@@ -31,6 +35,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from genbo.chat import selectors, services
 from genbo.chat.models import MAX_MESSAGE_LENGTH, Message, Room
@@ -52,10 +57,14 @@ MAX_WAITING_FRAMES = 100
 CLOSE_SERVER_ERROR = 1011
 # The most missed messages sent after a reconnection; with more, the browser reloads.
 MAX_CATCH_UP = 200
+# The most messages, newest first, that a "hello" looks through for edits and deletions
+# among the messages the browser shows. A browser that shows more reloads, so that no
+# deleted text stays on its screen.
+MAX_CHANGE_SCAN = 1000
 # Channel-layer events that are forwarded to the browser without touching the database.
 FORWARDED_EVENTS = {"chat.message", "chat.changed"}
 FRAME_FIELDS = {
-    "hello": {"last_id"},
+    "hello": {"last_id", "first_id"},
     "send": {"client_id", "body"},
     "edit": {"id", "body"},
     "delete": {"id"},
@@ -70,6 +79,27 @@ MAX_MESSAGE_ID = 2**63 - 1
 
 def _is_message_id(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_MESSAGE_ID
+
+
+# Browsers send UUIDs (36 characters); a longer client id is not echoed in an error.
+MAX_CLIENT_ID_CHARACTERS = 64
+
+
+def _is_echoable_client_id(value) -> bool:
+    # A lone surrogate could not be encoded as UTF-8 when the error frame is sent.
+    return isinstance(value, str) and len(value) <= MAX_CLIENT_ID_CHARACTERS and value.isascii()
+
+
+# The browser writes "type" and "client_id" before "body", so a client id is within the
+# first characters of a send frame, however long the body is.
+CLIENT_ID_PATTERN = re.compile(r'"client_id"\s*:\s*"([0-9A-Fa-f-]{36})"')
+CLIENT_ID_SEARCH_CHARACTERS = 200
+
+
+def _client_id_of_long_frame(text_data: str) -> str | None:
+    """Return the client id at the start of a frame too long to parse, or None."""
+    match = CLIENT_ID_PATTERN.search(text_data, 0, CLIENT_ID_SEARCH_CHARACTERS)
+    return match.group(1) if match else None
 
 
 def _session_user_id(session_key: str | None) -> int | None:
@@ -194,6 +224,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 "too_long",
                 _("The message is too long. The limit is %(limit)d characters.")
                 % {"limit": MAX_MESSAGE_LENGTH},
+                client_id=_client_id_of_long_frame(text_data),
             )
             return
         try:
@@ -249,25 +280,58 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if not _is_message_id(last_id):
             await self._error("invalid_frame", _("The field last_id must be a message id."))
             return
-        missed = await database_sync_to_async(self._missed)(last_id)
-        if len(missed) > MAX_CATCH_UP:
+        # A browser that shows no messages sends no first_id and gets no changes replayed.
+        first_id = frame.get("first_id")
+        if first_id is not None and not _is_message_id(first_id):
+            await self._error("invalid_frame", _("The field first_id must be a message id."))
+            return
+        catch_up = await database_sync_to_async(self._catch_up)(first_id, last_id)
+        if catch_up is None:
             await self._send_json({"type": "reload"})
             return
+        changed, missed = catch_up
+        for payload in changed:
+            await self._send_json({"type": "changed", "message": payload})
         for payload in missed:
             await self._send_json({"type": "message", "message": payload})
 
-    def _missed(self, last_id: int) -> list[dict]:
-        messages = selectors.messages_after(self.room, last_id, limit=MAX_CATCH_UP + 1)
-        return [selectors.message_payload(message) for message in messages]
+    def _catch_up(self, first_id: int | None, last_id: int) -> tuple[list[dict], list[dict]] | None:
+        """Return the payloads of the shown messages that changed and of the missed ones.
+
+        The shown messages are those from `first_id` to `last_id`, and the missed ones
+        are those after `last_id`. None means the browser should reload, because it
+        missed more than MAX_CATCH_UP messages or shows more than MAX_CHANGE_SCAN.
+        """
+        missed = selectors.messages_after(self.room, last_id, limit=MAX_CATCH_UP + 1)
+        if len(missed) > MAX_CATCH_UP:
+            return None
+        changed: list[Message] = []
+        if first_id is not None and first_id <= last_id:
+            changed, truncated = selectors.messages_changed_between(
+                self.room, first_id, last_id, scan_limit=MAX_CHANGE_SCAN
+            )
+            if truncated:
+                return None
+        return (
+            [selectors.message_payload(message) for message in changed],
+            [selectors.message_payload(message) for message in missed],
+        )
 
     async def _frame_send(self, frame):
         client_id = frame.get("client_id")
         try:
             payload = await database_sync_to_async(self._send)(client_id, frame.get("body"))
         except services.RateLimited as error:
+            # The service's message asks the person to try again, which suits the plain
+            # form. Here the browser sends the message again by itself.
             await self._error(
                 "rate_limited",
-                " ".join(error.messages),
+                ngettext(
+                    "You are sending messages too fast. Sending again in %(seconds)d second.",
+                    "You are sending messages too fast. Sending again in %(seconds)d seconds.",
+                    error.retry_after,
+                )
+                % {"seconds": error.retry_after},
                 client_id=client_id,
                 retry_after=error.retry_after,
             )
@@ -397,7 +461,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             "Rejected a chat frame of user %s in room %s: %s", self.user.pk, self.room_id, code
         )
         data = {"type": "error", "code": code, "message": message}
-        if isinstance(client_id, str):
+        if _is_echoable_client_id(client_id):
             data["client_id"] = client_id
         if retry_after is not None:
             data["retry_after"] = retry_after

@@ -67,6 +67,28 @@ def messages_after(room: Room, after_id: int, *, limit: int) -> list[Message]:
     )
 
 
+def messages_changed_between(
+    room: Room, first_id: int, last_id: int, *, scan_limit: int
+) -> tuple[list[Message], bool]:
+    """Return the edited or deleted messages of `room` with ids from `first_id` to `last_id`.
+
+    Only the newest `scan_limit` messages of that range are looked at, through the (room,
+    id) index, so the cost does not grow with the range a browser names. The second
+    value is True when the range holds older messages that were not looked at. Two
+    queries.
+    """
+    in_range = Message.objects.filter(room=room, pk__gte=first_id, pk__lte=last_id).order_by("-pk")
+    scanned_ids = in_range.values("pk")[:scan_limit]
+    changed = list(
+        Message.objects.filter(pk__in=scanned_ids)
+        .filter(Q(edited_at__isnull=False) | Q(deleted_at__isnull=False))
+        .select_related("author")
+        .order_by("pk")
+    )
+    truncated = in_range[scan_limit : scan_limit + 1].exists()
+    return changed, truncated
+
+
 def message_payload(message: Message) -> dict:
     """Return the JSON form of `message` that sockets send to browsers.
 

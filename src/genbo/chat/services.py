@@ -14,7 +14,8 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import BigIntegerField, Max, Subquery, Value
+from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -185,9 +186,16 @@ def _newest_id(room: Room) -> int:
 
 
 def room_mark_read(*, room: Room, user, message_id: int) -> None:
-    """Move the read position of `user` in `room` forward to `message_id`; never back."""
-    moved = RoomMember.objects.filter(room=room, user=user, last_read_id__lt=message_id).update(
-        last_read_id=message_id
+    """Move the read position of `user` in `room` forward to `message_id`, never back.
+
+    The position stops at the room's newest message, so that an id from the future does
+    not hide the unread count of messages that have not been written yet. One query.
+    """
+    newest = Subquery(Message.objects.filter(room=room).order_by("-pk").values("pk")[:1])
+    moved = (
+        RoomMember.objects.filter(room=room, user=user, last_read_id__lt=message_id)
+        .filter(last_read_id__lt=newest)
+        .update(last_read_id=Least(Value(message_id, output_field=BigIntegerField()), newest))
     )
     if moved:
         forget_counts(CHAT, [user.pk])
@@ -225,13 +233,28 @@ def check_rate(user_id: int) -> None:
         )
 
 
+def _encodes_as_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def clean_body(body) -> str:
-    """Return the message text, or raise ValidationError when it is empty or too long."""
+    """Return the message text, or raise ValidationError when it is empty, too long or invalid."""
     if not isinstance(body, str):
         raise ValidationError(_("The message must be text."))
     if "\x00" in body:
         # The plain form refuses this through Django's validator; PostgreSQL cannot store it.
         raise ValidationError(_("Null characters are not allowed."))
+    if not _encodes_as_utf8(body):
+        # JSON can carry a lone UTF-16 surrogate such as "\ud800", which JavaScript's
+        # JSON.stringify writes for a string cut in the middle of an emoji. It has no
+        # UTF-8 form, so neither PostgreSQL nor SQLite can store it.
+        raise ValidationError(
+            _("The message contains an invalid character. Remove it and try again.")
+        )
     if not body.translate(INVISIBLE_CHARACTERS).strip():
         raise ValidationError(_("Write a message before you send it."))
     if len(body) > MAX_MESSAGE_LENGTH:

@@ -57,6 +57,13 @@ def parse_body(request) -> dict:
         raise ScimError(400, detail, "invalidSyntax") from None
     if not isinstance(body, dict):
         raise ScimError(400, "The request body must be a JSON object.", "invalidSyntax")
+    try:
+        # A JSON escape such as "\ud800" gives a lone UTF-16 surrogate, which has no UTF-8
+        # form and cannot be stored. Encoding the whole body finds one in any key or value.
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        detail = "The request body contains a lone surrogate escape (\\ud800 to \\udfff)."
+        raise ScimError(400, detail, "invalidValue") from None
     return body
 
 
@@ -102,7 +109,15 @@ def parse_filter(text: str, *, supported: dict[str, str]) -> EqualityFilter:
             + ", ".join(sorted(supported.values())),
             "invalidFilter",
         )
-    value = json.loads(f'"{match.group(2)}"')
+    try:
+        value = json.loads(f'"{match.group(2)}"')
+        value.encode("utf-8")
+    except (json.JSONDecodeError, UnicodeEncodeError):
+        raise ScimError(
+            400,
+            f"The filter value {match.group(2)!r} has an invalid escape sequence.",
+            "invalidFilter",
+        ) from None
     return EqualityFilter(attribute=supported[attribute], value=value)
 
 

@@ -6,6 +6,10 @@
   var CLOSE_SIGNED_OUT = 4401;
   var CLOSE_NO_ACCESS = 4403;
   var MAX_RETRY_DELAY_MS = 30000;
+  // A socket that stays open this long resets the reconnection delay to one second. One
+  // that the server closes sooner, such as for a frame it fails on each time, keeps
+  // doubling the delay, so the page does not reconnect every second for ever.
+  var STABLE_CONNECTION_MS = 10000;
   // Half the server's limit of frames per second on one socket (MAX_FRAMES_PER_SECOND in
   // consumers.py), so that sending a backlog after a reconnection never closes the socket.
   var MAX_FRAMES_PER_SECOND = 10;
@@ -41,11 +45,20 @@
     // A message leaves this map with its "ack" or with an error that shows it as not
     // sent. After a reconnection every message still here is sent again.
     var pending = new Map();
+    // A copy of `pending` in sessionStorage, per room and per browser tab, so that a
+    // reload, whether the server asks for one or the person makes it, loses no message.
+    // The page sends the copied messages again with their client ids, which the server
+    // stores once.
+    var pendingKey = "genbo-chat-pending:" + form.dataset.socketPath;
     var outbox = [];
     var sentTimes = [];
     var flushTimer = null;
     var socket = null;
     var retryDelay = 1000;
+    var stableTimer = null;
+    // True while the alert shows a rate-limit error, which goes away once every message
+    // that waited for the limit is stored.
+    var rateLimitShown = false;
     var stopped = false;
 
     var marker = document.getElementById("chat-new-marker");
@@ -181,6 +194,57 @@
       send({ type: "read", id: lastId });
     }
 
+    function savePending() {
+      var saved = [];
+      pending.forEach(function (item, clientId) {
+        saved.push({ client_id: clientId, body: item.body });
+      });
+      try {
+        if (saved.length) {
+          window.sessionStorage.setItem(pendingKey, JSON.stringify(saved));
+        } else {
+          window.sessionStorage.removeItem(pendingKey);
+        }
+      } catch (error) {
+        // Storage that is full or turned off leaves the messages on this page only.
+      }
+    }
+
+    function restorePending() {
+      var saved;
+      try {
+        saved = JSON.parse(window.sessionStorage.getItem(pendingKey) || "[]");
+      } catch (error) {
+        return;
+      }
+      if (!Array.isArray(saved)) {
+        return;
+      }
+      saved.forEach(function (entry) {
+        if (entry && typeof entry.client_id === "string" && typeof entry.body === "string") {
+          addPending(entry.client_id, entry.body);
+        }
+      });
+    }
+
+    // Shows a message as being sent and keeps it in `pending` until its "ack".
+    function addPending(clientId, body) {
+      var element = newElement();
+      element.classList.add("chat-message--pending");
+      element.querySelector(".chat-message__meta strong").textContent = texts.sending;
+      element.querySelector(".chat-message__body").textContent = body;
+      var actions = element.querySelector(".chat-message__actions");
+      if (actions) {
+        actions.remove();
+      }
+      list.appendChild(element);
+      log.scrollTop = log.scrollHeight;
+      var item = { body: body, element: element, retryTimer: null };
+      pending.set(clientId, item);
+      savePending();
+      return item;
+    }
+
     function sendMessage(clientId, item) {
       item.retryTimer = null;
       if (socket && socket.readyState === WebSocket.OPEN) {
@@ -198,11 +262,20 @@
     }
 
     function retryLater(clientId, item, seconds) {
+      item.rateLimited = true;
       item.element.querySelector(".chat-message__meta strong").textContent = texts.waiting;
       item.retryTimer = window.setTimeout(function () {
         item.element.querySelector(".chat-message__meta strong").textContent = texts.sending;
         sendMessage(clientId, item);
       }, seconds * 1000);
+    }
+
+    function waitingForRateLimit() {
+      var waiting = false;
+      pending.forEach(function (item) {
+        waiting = waiting || Boolean(item.rateLimited);
+      });
+      return waiting;
     }
 
     function showNotSent(item, reason) {
@@ -217,7 +290,8 @@
       }
     }
 
-    function showError(text) {
+    function showError(text, rateLimited) {
+      rateLimitShown = Boolean(rateLimited);
       var errors = form.querySelector(".chat-error");
       if (!errors) {
         errors = document.createElement("p");
@@ -229,6 +303,7 @@
     }
 
     function clearError() {
+      rateLimitShown = false;
       var errors = form.querySelector(".chat-error");
       if (errors) {
         errors.remove();
@@ -249,6 +324,10 @@
         if (item) {
           item.element.remove();
           pending.delete(frame.client_id);
+          savePending();
+        }
+        if (rateLimitShown && !waitingForRateLimit()) {
+          clearError();
         }
         addMessage(frame.message, false);
       } else if (frame.type === "changed") {
@@ -265,6 +344,7 @@
           // into an empty message box, or else stays in the list, marked as not sent,
           // with the reason.
           pending.delete(frame.client_id);
+          savePending();
           if (!textarea.value) {
             failed.element.remove();
             textarea.value = failed.body;
@@ -272,8 +352,9 @@
             showNotSent(failed, frame.message);
           }
         }
-        showError(frame.message);
+        showError(frame.message, frame.code === "rate_limited");
       } else if (frame.type === "reload") {
+        // The messages in `pending` are in sessionStorage and are sent after the reload.
         window.location.reload();
       }
     }
@@ -282,16 +363,26 @@
       var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
       socket = new WebSocket(scheme + window.location.host + form.dataset.socketPath);
       socket.addEventListener("open", function () {
-        retryDelay = 1000;
+        stableTimer = window.setTimeout(function () {
+          retryDelay = 1000;
+        }, STABLE_CONNECTION_MS);
         showStatus(texts.connected);
         // Frames that did not leave before the last socket closed are dropped. The
         // messages among them are still in `pending` and go out again below.
         outbox = [];
-        send({ type: "hello", last_id: lastId });
+        // The server replays the edits and deletions of the messages shown here, so
+        // text deleted while this socket was closed does not stay on screen.
+        var hello = { type: "hello", last_id: lastId };
+        var oldestShown = list.querySelector("li[data-id]");
+        if (oldestShown) {
+          hello.first_id = Number(oldestShown.dataset.id);
+        }
+        send(hello);
         sendPending();
       });
       socket.addEventListener("message", onFrame);
       socket.addEventListener("close", function (event) {
+        window.clearTimeout(stableTimer);
         if (event.code === CLOSE_SIGNED_OUT || event.code === CLOSE_NO_ACCESS) {
           stopped = true;
           showStatus(texts.closed);
@@ -300,6 +391,7 @@
             showNotSent(item, "");
           });
           pending.clear();
+          savePending();
           return;
         }
         showStatus(texts.reconnecting);
@@ -321,18 +413,7 @@
       }
       clearError();
       var clientId = randomUuid();
-      var element = newElement();
-      element.classList.add("chat-message--pending");
-      element.querySelector(".chat-message__meta strong").textContent = texts.sending;
-      element.querySelector(".chat-message__body").textContent = body;
-      var actions = element.querySelector(".chat-message__actions");
-      if (actions) {
-        actions.remove();
-      }
-      list.appendChild(element);
-      log.scrollTop = log.scrollHeight;
-      var item = { body: body, element: element, retryTimer: null };
-      pending.set(clientId, item);
+      var item = addPending(clientId, body);
       textarea.value = "";
       clientIdField.value = randomUuid();
       sendMessage(clientId, item);
@@ -351,6 +432,7 @@
       }
     });
 
+    restorePending();
     connect();
   }
 
