@@ -217,6 +217,21 @@ def test_network_edit_saves_changes(as_convener, open_network):
     assert open_network.name == "Nytt namn"
 
 
+def test_network_edit_opening_approves_pending(as_convener, closed_network, employee):
+    # The form copies the new access onto the network before the service runs, so the
+    # service must compare with the stored row.
+    Membership.objects.create(
+        network=closed_network, user=employee, status=Membership.Status.PENDING
+    )
+    data = _network_data(slug=closed_network.slug, competences="", access="open")
+
+    response = as_convener.post(reverse("networks:edit", args=[closed_network.slug]), data)
+
+    assert response.status_code == 302
+    membership = Membership.objects.get(network=closed_network, user=employee)
+    assert membership.status == Membership.Status.ACTIVE
+
+
 def test_network_edit_keeps_own_slug_allowed(as_convener, open_network, closed_network):
     data = _network_data(slug=closed_network.slug)
 
