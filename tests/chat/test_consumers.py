@@ -384,6 +384,53 @@ def test_provisioning_deactivation_closes_sockets(topic_room, open_room, member)
     run(scenario)
 
 
+def test_admin_deactivation_closes_sockets(topic_room, open_room, member):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+
+    def deactivate_in_admin():
+        client = Client()
+        client.force_login(superuser)
+        url = reverse("admin:accounts_user_change", args=[member.pk])
+        data = admin_change_data(client, url)
+        del data["is_active"]
+        response = client.post(url, data)
+        assert response.status_code == 302, response.context["adminform"].form.errors
+
+    async def scenario():
+        first = await open_socket(topic_room, member)
+        second = await open_socket(open_room, member)
+
+        await database_sync_to_async(deactivate_in_admin)()
+
+        assert await first.close_code() == consumers.CLOSE_SIGNED_OUT
+        assert await second.close_code() == consumers.CLOSE_SIGNED_OUT
+
+    run(scenario)
+    member.refresh_from_db()
+    assert not member.is_active
+
+
+def test_admin_user_delete_closes_sockets(topic_room, member):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+
+    def delete_in_admin():
+        client = Client()
+        client.force_login(superuser)
+        url = reverse("admin:accounts_user_delete", args=[member.pk])
+        response = client.post(url, {"post": "yes"})
+        assert response.status_code == 302
+
+    async def scenario():
+        socket = await open_socket(topic_room, member)
+
+        await database_sync_to_async(delete_in_admin)()
+
+        assert await socket.close_code() == consumers.CLOSE_SIGNED_OUT
+
+    run(scenario)
+    assert not type(member).objects.filter(pk=member.pk).exists()
+
+
 def test_expired_session_closed_on_next_frame(topic_room, employee):
     async def scenario():
         socket = await open_socket(topic_room, employee)

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from genbo.accounts.models import IdentityLink, User
 from genbo.core.audit import audit_record
 from genbo.core.models import Municipality, OrganisationUnit
+from genbo.search.services import remove_object
 
 logger = logging.getLogger(__name__)
 
@@ -254,3 +255,18 @@ def user_reactivate(*, user: User, actor=None, source: str) -> None:
     user.is_active = True
     user.save(update_fields=["is_active"])
     audit_record(action="user.reactivate", actor=actor, target=user, source=source)
+
+
+@transaction.atomic
+def user_delete(*, user: User, actor=None, source: str) -> None:
+    """Delete an account, its search document and its open chat sockets.
+
+    Content the person wrote stays where its foreign keys allow it, as the models set.
+    """
+    from genbo.chat.services import chat_disconnect_user
+
+    user_id = user.pk
+    remove_object(user)
+    audit_record(action="user.delete", actor=actor, target=user, source=source, user_id=user_id)
+    user.delete()
+    transaction.on_commit(partial(chat_disconnect_user, user_id))
