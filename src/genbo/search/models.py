@@ -1,7 +1,8 @@
 """The search index: one row per searchable object, readable through `visible_to`."""
 
+from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -31,14 +32,18 @@ NAME_KINDS = (Kind.PERSON, Kind.NETWORK)
 class SearchDocumentQuerySet(models.QuerySet):
     def visible_to(self, user) -> "SearchDocumentQuerySet":
         """Documents `user` may find: those without a network, and member content of the
-        networks whose member content `user` may read.
+        networks whose member content `user` may read, but no inactive person.
 
         The network's access is read at query time, so turning a network from open to
         closed, or a change of membership, needs no reindexing.
         """
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        return self.filter(Q(network__isnull=True) | member_access_q(user))
+        # A deactivated person's profile returns 404, so the person is hidden even when the
+        # index still holds the document. The check is one primary-key lookup per row.
+        active_person = get_user_model().objects.filter(pk=OuterRef("object_id"), is_active=True)
+        person_shown = ~Q(kind=Kind.PERSON) | Q(Exists(active_person))
+        return self.filter(Q(network__isnull=True) | member_access_q(user)).filter(person_shown)
 
 
 class SearchDocument(models.Model):
