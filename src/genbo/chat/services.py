@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from genbo.chat.models import MAX_DIRECT_PEOPLE, MAX_MESSAGE_LENGTH, Message, Room, RoomMember
 from genbo.core.audit import audit_record
 from genbo.core.header_counts import CHAT, NOTIFICATIONS, forget_counts
+from genbo.core.names import clean_display_name
 from genbo.forum.mentions import MAX_MENTIONS_PER_POST, mentioned_ids, with_real_names
 from genbo.forum.services import INVISIBLE_CHARACTERS
 from genbo.networks.models import Membership, Network
@@ -127,7 +128,10 @@ def network_room(network: Network) -> Room:
 
 @transaction.atomic
 def topic_room_create(*, creator, name: str, description: str = "") -> Room:
-    name = " ".join(name.split())
+    try:
+        name = clean_display_name(name)
+    except ValidationError as error:
+        raise ValidationError({"name": error}) from None
     if not name:
         raise ValidationError({"name": _("Give the room a name.")})
     # Compared in Python, because SQLite matches case-insensitively only in ASCII, not Å, Ä, Ö.
