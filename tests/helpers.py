@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 
 import polib
 from django.conf import settings
+from django.forms import MultiWidget
 from django.utils import translation
 from django.utils.html import escape
 from PIL import Image
@@ -92,3 +93,40 @@ def start_tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
     collector.feed(html)
     collector.close()
     return collector.tags
+
+
+def _form_post_data(form) -> dict:
+    """Return the POST data that submits `form` unchanged, prefixed as the form is."""
+    data = {}
+    for bound in form:
+        value = bound.value()
+        widget = bound.field.widget
+        if isinstance(widget, MultiWidget):
+            parts = value if isinstance(value, list) else widget.decompress(value)
+            for index, part in enumerate(parts):
+                data[f"{bound.html_name}_{index}"] = "" if part is None else str(part)
+        elif isinstance(value, bool):
+            if value:
+                data[bound.html_name] = "on"
+        elif isinstance(value, list | tuple):
+            data[bound.html_name] = [str(getattr(one, "pk", one)) for one in value]
+        elif value is not None:
+            data[bound.html_name] = str(getattr(value, "pk", value))
+    return data
+
+
+def admin_change_data(client, url: str) -> dict:
+    """Return the POST data of the admin change page at `url`, its inlines included.
+
+    Change a value and post the data back to the same address, as a person saving the
+    form after one edit does.
+    """
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    data = _form_post_data(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update(_form_post_data(formset.management_form))
+        for form in formset.forms:
+            data.update(_form_post_data(form))
+    return data

@@ -11,14 +11,18 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import reverse
 
 from genbo.accounts.provisioning import user_deactivate
 from genbo.chat import consumers, services
 from genbo.chat.models import MAX_MESSAGE_LENGTH, Message
 from genbo.chat.selectors import unread_total
 from genbo.networks import services as network_services
-from genbo.networks.models import Membership
+from genbo.networks.models import Membership, Network
 from tests.chat.conftest import ChatSocket, open_socket, send_message, session_key_for
+from tests.factories import UserFactory
+from tests.helpers import admin_change_data
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -398,6 +402,71 @@ def test_network_closed_while_outsider_reads(open_room, open_network, convener, 
     run(scenario)
 
 
+def _close_in_admin(network, superuser) -> None:
+    client = Client()
+    client.force_login(superuser)
+    url = reverse("admin:networks_network_change", args=[network.pk])
+    data = admin_change_data(client, url)
+    data["access"] = Network.Access.CLOSED
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+def test_admin_closing_network_stops_outsider(open_room, open_network, convener, outsider):
+    # Closing the network in the admin must not leave a non-member reading its room until
+    # the periodic access check.
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+
+    async def scenario():
+        socket = await open_socket(open_room, outsider)
+        await database_sync_to_async(_close_in_admin)(open_network, superuser)
+        await database_sync_to_async(send_message)(open_room, convener, "Bara för medlemmar")
+
+        frames, close_code = [], None
+        try:
+            while close_code is None:
+                output = await socket.communicator.receive_output(timeout=3)
+                if output["type"] == "websocket.close":
+                    close_code = output["code"]
+                else:
+                    frames.append(output["text"])
+        except TimeoutError:
+            pass
+        assert not [frame for frame in frames if "Bara för medlemmar" in frame]
+        assert close_code == consumers.CLOSE_NO_ACCESS
+
+    run(scenario)
+
+
+def test_admin_membership_delete_stops_member(closed_room, closed_network, member):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    closed_network.memberships.create(user=superuser, role=Membership.Role.MEMBER)
+
+    def delete_in_admin():
+        client = Client()
+        client.force_login(superuser)
+        url = reverse("admin:networks_network_change", args=[closed_network.pk])
+        data = admin_change_data(client, url)
+        membership = Membership.objects.get(network=closed_network, user=member)
+        prefix = next(
+            key.removesuffix("-id")
+            for key, value in data.items()
+            if key.endswith("-id") and value == str(membership.pk)
+        )
+        data[f"{prefix}-DELETE"] = "on"
+        response = client.post(url, data)
+        assert response.status_code == 302, response.context["adminform"].form.errors
+
+    async def scenario():
+        socket = await open_socket(closed_room, member)
+        await database_sync_to_async(delete_in_admin)()
+
+        assert await socket.close_code() == consumers.CLOSE_NO_ACCESS
+
+    run(scenario)
+    assert not Membership.objects.filter(network=closed_network, user=member).exists()
+
+
 def test_deactivated_user_closed_on_next_frame(topic_room, employee):
     async def scenario():
         socket = await open_socket(topic_room, employee)
@@ -439,6 +508,53 @@ def test_provisioning_deactivation_closes_sockets(topic_room, open_room, member)
         assert await second.close_code() == consumers.CLOSE_SIGNED_OUT
 
     run(scenario)
+
+
+def test_admin_deactivation_closes_sockets(topic_room, open_room, member):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+
+    def deactivate_in_admin():
+        client = Client()
+        client.force_login(superuser)
+        url = reverse("admin:accounts_user_change", args=[member.pk])
+        data = admin_change_data(client, url)
+        del data["is_active"]
+        response = client.post(url, data)
+        assert response.status_code == 302, response.context["adminform"].form.errors
+
+    async def scenario():
+        first = await open_socket(topic_room, member)
+        second = await open_socket(open_room, member)
+
+        await database_sync_to_async(deactivate_in_admin)()
+
+        assert await first.close_code() == consumers.CLOSE_SIGNED_OUT
+        assert await second.close_code() == consumers.CLOSE_SIGNED_OUT
+
+    run(scenario)
+    member.refresh_from_db()
+    assert not member.is_active
+
+
+def test_admin_user_delete_closes_sockets(topic_room, member):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+
+    def delete_in_admin():
+        client = Client()
+        client.force_login(superuser)
+        url = reverse("admin:accounts_user_delete", args=[member.pk])
+        response = client.post(url, {"post": "yes"})
+        assert response.status_code == 302
+
+    async def scenario():
+        socket = await open_socket(topic_room, member)
+
+        await database_sync_to_async(delete_in_admin)()
+
+        assert await socket.close_code() == consumers.CLOSE_SIGNED_OUT
+
+    run(scenario)
+    assert not type(member).objects.filter(pk=member.pk).exists()
 
 
 def test_expired_session_closed_on_next_frame(topic_room, employee):

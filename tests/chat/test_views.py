@@ -6,11 +6,12 @@ import pytest
 from django.urls import reverse
 
 from genbo.chat import services
-from genbo.chat.models import Message
+from genbo.chat.models import Message, Room
 from genbo.chat.selectors import MESSAGES_PER_PAGE, message_payload
+from genbo.core.names import INVISIBLE_NAME_ERROR
 from tests.chat.conftest import send_message
 from tests.factories import UserFactory
-from tests.helpers import in_swedish, start_tags
+from tests.helpers import field_block, in_swedish, start_tags
 
 pytestmark = pytest.mark.django_db
 
@@ -221,6 +222,17 @@ def test_topic_room_form(client, employee):
     assert response.status_code == 302
     assert duplicate.status_code == 400
     assert 'value="digitalisering"' in duplicate.content.decode()
+
+
+def test_topic_room_rejects_invisible_name(client, employee):
+    client.force_login(employee)
+
+    response = client.post(reverse("chat:topic_create"), {"name": "\u200b"})
+
+    assert response.status_code == 400
+    assert not Room.objects.filter(kind=Room.Kind.TOPIC).exists()
+    error = in_swedish(INVISIBLE_NAME_ERROR, escape_html=True)
+    assert error in field_block(response.content.decode(), "name")
 
 
 def test_direct_conversation_form(client, employee, member):

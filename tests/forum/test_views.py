@@ -6,6 +6,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from genbo.core.names import INVISIBLE_NAME_ERROR
 from genbo.forum import services
 from genbo.forum.models import Post, Thread
 from tests.factories import PostFactory, ThreadFactory, forum_topic
@@ -83,6 +84,7 @@ def _new_thread_data(**changes):
     ("changes", "field", "message"),
     [
         ({"title": "   "}, "title", "Write a title."),
+        ({"title": "\u200b\u2060"}, "title", INVISIBLE_NAME_ERROR),
         ({"body": " \n "}, "body", "Write something in the text field."),
         ({"topic": ""}, "topic", "Choose a topic."),
         ({"topic": "finns-inte"}, "topic", None),

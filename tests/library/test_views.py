@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from genbo.core.names import INVISIBLE_NAME_ERROR
 from genbo.library import services
 from genbo.library.models import Item, MeetingAttachment, UsefulMark
 from tests.factories import LibraryItemFactory, NetworkFactory
@@ -32,6 +33,19 @@ def test_tip_created_with_competences(client, employee):
     assert item.title == "Korta möten"
     assert [c.label for c in item.competences.all()] == ["Mötesteknik"]
     assert item.municipality == employee.municipality
+
+
+def test_tip_with_invisible_title_rejected(client, employee):
+    client.force_login(employee)
+
+    response = client.post(
+        reverse("library:create", args=["tip"]), {"title": "\u200b", "description": "Stå upp."}
+    )
+
+    assert response.status_code == 200
+    assert not Item.objects.exists()
+    error = in_swedish(INVISIBLE_NAME_ERROR, escape_html=True)
+    assert error in field_block(response.content.decode(), "title")
 
 
 def test_tip_without_text_keeps_title(client, employee):

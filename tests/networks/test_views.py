@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from genbo.core.names import INVISIBLE_NAME_ERROR
 from genbo.networks.models import Meeting, MeetingResponse, Membership, Network
 from tests.factories import CompetenceFactory, MeetingFactory, NetworkFactory, UserFactory
 from tests.helpers import field_block, in_swedish, start_tags
@@ -198,6 +199,26 @@ def test_network_texts_with_script_are_escaped_in_directory(as_employee, employe
     assert "&lt;script&gt;" in html
 
 
+def test_network_create_rejects_invisible_name(as_employee):
+    response = as_employee.post(
+        reverse("networks:create"), _network_data(name="\ufeff\u200b", slug="")
+    )
+
+    assert response.status_code == 200
+    assert not Network.objects.exists()
+    error = in_swedish(INVISIBLE_NAME_ERROR, escape_html=True)
+    assert error in field_block(response.content.decode(), "name")
+
+
+def test_meeting_create_rejects_invisible_title(as_convener, open_network):
+    response = as_convener.post(_meeting_create_url(open_network), _meeting_data(title="\u200b"))
+
+    assert response.status_code == 200
+    assert not Meeting.objects.exists()
+    error = in_swedish(INVISIBLE_NAME_ERROR, escape_html=True)
+    assert error in field_block(response.content.decode(), "title")
+
+
 def test_network_create_slug_is_made_from_name(as_employee):
     response = as_employee.post(
         reverse("networks:create"), _network_data(name="Ekonomer i nordväst", slug="")
@@ -215,6 +236,21 @@ def test_network_edit_saves_changes(as_convener, open_network):
     open_network.refresh_from_db()
     assert response.status_code == 302
     assert open_network.name == "Nytt namn"
+
+
+def test_network_edit_opening_approves_pending(as_convener, closed_network, employee):
+    # The form copies the new access onto the network before the service runs, so the
+    # service must compare with the stored row.
+    Membership.objects.create(
+        network=closed_network, user=employee, status=Membership.Status.PENDING
+    )
+    data = _network_data(slug=closed_network.slug, competences="", access="open")
+
+    response = as_convener.post(reverse("networks:edit", args=[closed_network.slug]), data)
+
+    assert response.status_code == 302
+    membership = Membership.objects.get(network=closed_network, user=employee)
+    assert membership.status == Membership.Status.ACTIVE
 
 
 def test_network_edit_keeps_own_slug_allowed(as_convener, open_network, closed_network):

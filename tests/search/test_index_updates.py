@@ -6,17 +6,20 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from genbo.accounts.provisioning import user_deactivate, user_reactivate
 from genbo.experts import services as experts
 from genbo.forum import services as forum
 from genbo.library import services as library
 from genbo.networks import services as networks
-from genbo.search.models import SearchDocument
-from genbo.search.selectors import Filters, search
+from genbo.search.models import Kind, SearchDocument
+from genbo.search.selectors import Filters, search, suggestions
 from genbo.search.services import index_object, reindex
 from genbo.search.text import parse_query
-from tests.factories import CompetenceFactory, forum_topic
+from tests.factories import CompetenceFactory, UserFactory, forum_topic
+from tests.helpers import admin_change_data
 
 pytestmark = pytest.mark.django_db
 
@@ -158,6 +161,69 @@ def test_inactive_employee_leaves_the_index(employee, member):
     member.save(update_fields=["is_active"])
     index_object(member)
     assert _hits(employee, "medlem") == []
+
+
+def test_deactivated_employee_leaves_search(employee, member, django_capture_on_commit_callbacks):
+    # A person who left is deactivated by the directory sync; without a reindex the
+    # profile, which now answers 404, must not be found.
+    index_object(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        user_deactivate(user=member, source="ldap")
+
+    page = search(employee, parse_query("medlem"), Filters())
+    assert [hit.kind for hit in page.results] == []
+    assert not suggestions(employee, parse_query("medlem", still_typing=True)).people
+    assert not SearchDocument.objects.filter(kind=Kind.PERSON, object_id=member.pk).exists()
+
+
+def test_reactivated_employee_found_again(employee, member):
+    index_object(member)
+    user_deactivate(user=member, source="scim")
+
+    user_reactivate(user=member, source="scim")
+
+    assert _hits(employee, "medlem") == ["person"]
+
+
+def test_stale_document_of_inactive_person_hidden(employee, member):
+    # The document stays when the account is switched off without the service.
+    index_object(member)
+    type(member).objects.filter(pk=member.pk).update(is_active=False)
+
+    assert _hits(employee, "medlem") == []
+    assert not suggestions(employee, parse_query("medlem", still_typing=True)).people
+    assert not suggestions(employee, parse_query("Mats Medlem")).people
+    assert SearchDocument.objects.filter(kind=Kind.PERSON, object_id=member.pk).exists()
+
+
+def test_admin_deactivation_leaves_search(client, employee, member):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    index_object(member)
+    client.force_login(superuser)
+    url = reverse("admin:accounts_user_change", args=[member.pk])
+    data = admin_change_data(client, url)
+    del data["is_active"]
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert not SearchDocument.objects.filter(kind=Kind.PERSON, object_id=member.pk).exists()
+
+    data["is_active"] = "on"
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert _hits(employee, "medlem") == ["person"]
+
+
+def test_reindex_skips_inactive_people(employee, member):
+    member.is_active = False
+    member.save(update_fields=["is_active"])
+
+    written = reindex(kinds=["person"])
+
+    assert written == {"person": 1}
+    assert not SearchDocument.objects.filter(kind=Kind.PERSON, object_id=member.pk).exists()
 
 
 def test_reindex_replaces_stale_documents(employee, member):

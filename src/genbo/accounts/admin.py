@@ -2,6 +2,7 @@ import secrets
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +16,7 @@ from genbo.accounts.models import (
     User,
     hash_token,
 )
-from genbo.accounts.provisioning import user_deactivate, user_reactivate
+from genbo.accounts.provisioning import user_deactivate, user_delete, user_reactivate
 from genbo.core.audit import audit_record
 
 
@@ -73,6 +74,14 @@ class UserAdmin(DjangoUserAdmin):
                 user_deactivate(user=obj, actor=request.user, source="admin")
             return
         super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        user_delete(user=obj, actor=request.user, source="admin")
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            user_delete(user=user, actor=request.user, source="admin")
 
 
 @admin.register(Competence)

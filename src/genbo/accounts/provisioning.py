@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from genbo.accounts.models import IdentityLink, User
 from genbo.core.audit import audit_record
 from genbo.core.models import Municipality, OrganisationUnit
+from genbo.search.services import index_object, remove_object
 
 logger = logging.getLogger(__name__)
 
@@ -231,6 +232,8 @@ def user_deactivate(*, user: User, actor=None, source: str) -> list:
     user.is_active = False
     user.save(update_fields=["is_active"])
     audit_record(action="user.deactivate", actor=actor, target=user, source=source)
+    # The profile returns 404 from now on, so search must not find it.
+    index_object(user)
     # The chat closes every open socket of the user at once; without this they would
     # close at their next frame or access recheck.
     transaction.on_commit(partial(chat_disconnect_user, user.pk))
@@ -254,3 +257,19 @@ def user_reactivate(*, user: User, actor=None, source: str) -> None:
     user.is_active = True
     user.save(update_fields=["is_active"])
     audit_record(action="user.reactivate", actor=actor, target=user, source=source)
+    index_object(user)
+
+
+@transaction.atomic
+def user_delete(*, user: User, actor=None, source: str) -> None:
+    """Delete an account with its search document, and close its open chat sockets.
+
+    The rows that refer to the account are deleted or kept as their foreign keys set.
+    """
+    from genbo.chat.services import chat_disconnect_user
+
+    user_id = user.pk
+    remove_object(user)
+    audit_record(action="user.delete", actor=actor, target=user, source=source, user_id=user_id)
+    user.delete()
+    transaction.on_commit(partial(chat_disconnect_user, user_id))

@@ -6,6 +6,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from genbo.chat.models import MAX_DIRECT_PEOPLE, MAX_MESSAGE_LENGTH
+from genbo.core.names import clean_display_name
 
 MESSAGE_HELP = _(
     "You can use Markdown: **bold**, lists, > quotes and links. "
@@ -38,6 +39,9 @@ class MessageEditForm(forms.Form):
 class TopicRoomForm(forms.Form):
     name = forms.CharField(label=_("Name of the room"), max_length=80)
     description = forms.CharField(label=_("What is the room for?"), max_length=300, required=False)
+
+    def clean_name(self) -> str:
+        return clean_display_name(self.cleaned_data["name"])
 
 
 class DirectRoomForm(forms.Form):

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import BigIntegerField, Max, Subquery, Value
+from django.db.models import BigIntegerField, Max, Q, Subquery, Value
 from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,9 +23,11 @@ from django.utils.translation import ngettext
 from genbo.chat.models import MAX_DIRECT_PEOPLE, MAX_MESSAGE_LENGTH, Message, Room, RoomMember
 from genbo.core.audit import audit_record
 from genbo.core.header_counts import CHAT, NOTIFICATIONS, forget_counts
+from genbo.core.names import clean_display_name
 from genbo.forum.mentions import MAX_MENTIONS_PER_POST, mentioned_ids, with_real_names
 from genbo.forum.services import INVISIBLE_CHARACTERS
 from genbo.networks.models import Membership, Network
+from genbo.notifications.models import Notification
 from genbo.notifications.services import notify_chat_mention
 
 logger = logging.getLogger(__name__)
@@ -82,10 +84,25 @@ def chat_disconnect_user(user_id: int) -> None:
 
 
 def network_access_changed(*, network: Network) -> None:
-    """Make the open sockets of `network`'s room check their access after the commit."""
+    """Make the open sockets of `network`'s room check their access after the commit.
+
+    Call it when the network becomes closed or is deleted. The page-header counts of
+    everyone whose chat list holds the room, or who has an unread notification about the
+    network, are counted again without what they may no longer read.
+    """
     room_id = Room.objects.filter(network=network).values_list("pk", flat=True).first()
     if room_id is not None:
         transaction.on_commit(partial(chat_room_access_changed, room_id=room_id))
+        forget_counts(
+            CHAT, RoomMember.objects.filter(room_id=room_id).values_list("user_id", flat=True)
+        )
+    about_network = (
+        Q(network=network) | Q(thread__network=network) | Q(chat_message__room__network=network)
+    )
+    recipients = (
+        Notification.objects.unread().filter(about_network).values_list("recipient_id", flat=True)
+    )
+    forget_counts(NOTIFICATIONS, recipients.distinct())
 
 
 def membership_ended(*, user_id: int) -> None:
@@ -112,7 +129,10 @@ def network_room(network: Network) -> Room:
 
 @transaction.atomic
 def topic_room_create(*, creator, name: str, description: str = "") -> Room:
-    name = " ".join(name.split())
+    try:
+        name = clean_display_name(name)
+    except ValidationError as error:
+        raise ValidationError({"name": error}) from None
     if not name:
         raise ValidationError({"name": _("Give the room a name.")})
     # Compared in Python, because SQLite matches case-insensitively only in ASCII, not Å, Ä, Ö.

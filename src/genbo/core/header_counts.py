@@ -3,9 +3,8 @@
 Counting them ran two permission-checked queries on every page, about 5.5 ms of CPU time,
 a third of the profile page's. Each count is kept in Django's cache for up to
 COUNT_SECONDS and forgotten when the services change it: a new notification or chat
-message for the employee, the employee reading them, or a membership that ends. Changes
-that no service announces, such as an open network that becomes closed, show within
-COUNT_SECONDS.
+message for the employee, the employee reading them, a membership that ends, or a network
+that becomes closed. Changes that no service announces show within COUNT_SECONDS.
 
 NOTE: a request that reads the data just before a change commits and stores its count just
 after the commit forgot the old one keeps the count from before the change for up to

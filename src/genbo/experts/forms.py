@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from genbo.accounts.forms import CompetenceField
 from genbo.core.models import Municipality, OrganisationUnit
+from genbo.core.names import clean_display_name
 from genbo.experts.models import (
     MAX_EXPECTED_HOURS,
     MIN_EXPECTED_HOURS,
@@ -118,6 +119,9 @@ class OfferForm(forms.ModelForm):
         self.fields["competences"].error_messages["required"] = _(
             "Give at least one competence that you offer."
         )
+
+    def clean_title(self) -> str:
+        return clean_display_name(self.cleaned_data["title"])
 
     def clean_unavailable(self):
         return parse_periods(self.cleaned_data.get("unavailable", ""))

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from genbo.accounts.forms import CompetenceField
+from genbo.core.names import clean_display_name
 from genbo.forum.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Topic
 
 MARKDOWN_HELP = _(
@@ -67,7 +68,7 @@ class TitleField(forms.CharField):
         )
 
     def clean(self, value):
-        return " ".join((super().clean(value) or "").split())
+        return clean_display_name(super().clean(value) or "")
 
 
 class ThreadForm(forms.Form):

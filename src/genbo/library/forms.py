@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from genbo.accounts.forms import CompetenceField
 from genbo.core.models import Municipality
+from genbo.core.names import clean_display_name
 from genbo.library import services
 from genbo.library.models import COMMENT_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Item
 from genbo.library.selectors import Order
@@ -83,7 +84,7 @@ class ItemForm(forms.Form):
         self.fields["network"].queryset = networks
 
     def clean_title(self):
-        return " ".join(self.cleaned_data["title"].split())
+        return clean_display_name(self.cleaned_data["title"])
 
 
 class FileItemForm(ItemForm):

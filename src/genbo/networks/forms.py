@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from genbo.accounts.forms import CompetenceField
 from genbo.core.models import Municipality
+from genbo.core.names import clean_display_name
 from genbo.networks.models import Meeting, Membership, Network
 
 DATETIME_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -114,7 +115,7 @@ class NetworkForm(forms.ModelForm):
             self.fields["competences"].initial = self.instance.competences.all()
 
     def clean_name(self) -> str:
-        name = " ".join(self.cleaned_data["name"].split())
+        name = clean_display_name(self.cleaned_data["name"])
         clash = Network.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
         if clash.exists():
             raise forms.ValidationError(
@@ -196,6 +197,9 @@ class MeetingForm(forms.ModelForm):
             del self.fields["minutes"]
         elif self.instance.minutes_locked:
             self.fields["minutes"].disabled = True
+
+    def clean_title(self) -> str:
+        return clean_display_name(self.cleaned_data["title"])
 
     def clean(self):
         cleaned = super().clean()

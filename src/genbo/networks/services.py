@@ -13,7 +13,7 @@ from genbo.chat.services import membership_ended, network_access_changed
 from genbo.core.audit import audit_record
 from genbo.networks.models import Meeting, MeetingResponse, Membership, MinutesAddendum, Network
 from genbo.notifications.meeting_mail import meeting_invitations_store
-from genbo.search.services import index_object
+from genbo.search.services import index_object, remove_object
 
 logger = logging.getLogger(__name__)
 
@@ -49,21 +49,22 @@ def network_create(*, creator, competences=(), municipalities=(), **fields) -> N
     return network
 
 
-@transaction.atomic
-def network_update(
-    *, network: Network, by, competences=None, municipalities=None, **fields
-) -> Network:
-    """Change a network; opening a closed one lets everyone who asked to join in."""
-    was_closed = network.is_closed
-    for name, value in fields.items():
-        setattr(network, name, value)
-    network.full_clean()
-    network.save(update_fields=list(fields))
-    if competences is not None:
-        network.competences.set(competences)
-    if municipalities is not None:
-        network.municipalities.set(municipalities)
-    audit_record(action="network.update", actor=by, target=network, fields=sorted(fields))
+def _stored_access_is_closed(network: Network) -> bool:
+    """Return whether the stored row of `network` is closed.
+
+    A model form has already copied the new values onto the instance when the service
+    runs, so the instance cannot tell what changed.
+    """
+    closed = Network.objects.filter(pk=network.pk, access=Network.Access.CLOSED)
+    return network.pk is not None and closed.exists()
+
+
+def _network_changed(*, network: Network, by, was_closed: bool) -> None:
+    """Apply the effects of a saved network and update its search document.
+
+    A network that became closed shuts its room to non-members at once, and one that
+    became open lets everyone who asked to join in.
+    """
     if network.is_closed and not was_closed:
         # Non-members reading the network's chat room lose it now.
         network_access_changed(network=network)
@@ -73,7 +74,53 @@ def network_update(
             audit_record(action="membership.approve", actor=by, target=network, user_id=user_id)
         pending.update(status=Membership.Status.ACTIVE)
     index_object(network)
+
+
+@transaction.atomic
+def network_update(
+    *, network: Network, by, competences=None, municipalities=None, **fields
+) -> Network:
+    """Change a network; opening a closed one lets everyone who asked to join in."""
+    was_closed = _stored_access_is_closed(network)
+    for name, value in fields.items():
+        setattr(network, name, value)
+    network.full_clean()
+    network.save(update_fields=list(fields))
+    if competences is not None:
+        network.competences.set(competences)
+    if municipalities is not None:
+        network.municipalities.set(municipalities)
+    audit_record(action="network.update", actor=by, target=network, fields=sorted(fields))
+    _network_changed(network=network, by=by, was_closed=was_closed)
     return network
+
+
+def network_saved_in_admin(
+    *, network: Network, by, created: bool, fields: list[str], was_closed: bool
+) -> None:
+    """Apply the effects of a network saved in the Django admin, after its relations are saved.
+
+    The admin has stored the row and its many-to-many fields itself; this writes the
+    audit entry and applies the same effects as `network_update`, archiving included.
+    """
+    action = "network.create" if created else "network.update"
+    audit_record(action=action, actor=by, target=network, fields=sorted(fields))
+    _network_changed(network=network, by=by, was_closed=was_closed)
+
+
+@transaction.atomic
+def network_delete(*, network: Network, by) -> None:
+    """Delete a network with its members, meetings, discussions, items and chat room.
+
+    Open sockets of its room close, and the network's own search document goes; the
+    documents of its content are deleted with the network.
+    """
+    network_access_changed(network=network)
+    for user_id in network.memberships.values_list("user_id", flat=True):
+        membership_ended(user_id=user_id)
+    remove_object(network)
+    audit_record(action="network.delete", actor=by, target=network, network_id=network.pk)
+    network.delete()
 
 
 @transaction.atomic
@@ -168,6 +215,54 @@ def membership_set_role(*, membership: Membership, role: str, by) -> Membership:
         role=role,
     )
     return membership
+
+
+def membership_saved_in_admin(*, membership: Membership, by, previous: Membership | None) -> None:
+    """Apply the effects of a membership added or changed in the Django admin.
+
+    `previous` is the stored row before the change, or None for a new membership. A
+    person who was an active member and no longer is loses the network's room at once,
+    as after `membership_remove`. The admin may leave a network without a convener,
+    which its members can then take over.
+    """
+    if previous is None:
+        audit_record(
+            action="membership.add",
+            actor=by,
+            target=membership.network,
+            user_id=membership.user_id,
+            role=membership.role,
+            status=membership.status,
+        )
+        return
+    was_member = previous.status == Membership.Status.ACTIVE
+    still_member = (
+        membership.status == Membership.Status.ACTIVE and membership.user_id == previous.user_id
+    )
+    if was_member and not still_member:
+        membership_ended(user_id=previous.user_id)
+    fields = [
+        name
+        for name in ("user_id", "role", "status")
+        if getattr(membership, name) != getattr(previous, name)
+    ]
+    if fields:
+        audit_record(
+            action="membership.update",
+            actor=by,
+            target=membership.network,
+            user_id=membership.user_id,
+            previous_user_id=previous.user_id,
+            fields=fields,
+        )
+
+
+def membership_deleted_in_admin(*, membership: Membership, by) -> None:
+    """Apply the effects of a membership deleted in the Django admin, as `membership_remove`."""
+    membership_ended(user_id=membership.user_id)
+    audit_record(
+        action="membership.remove", actor=by, target=membership.network, user_id=membership.user_id
+    )
 
 
 def _check_meeting_times(starts_at: datetime, ends_at: datetime) -> None:

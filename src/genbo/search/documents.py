@@ -219,7 +219,12 @@ SOURCES = [
     Source(
         Kind.PERSON,
         get_user_model(),
-        lambda: get_user_model().objects.select_related("unit").prefetch_related("competences"),
+        lambda: (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .select_related("unit")
+            .prefetch_related("competences")
+        ),
         person_document,
     ),
     Source(

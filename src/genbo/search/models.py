@@ -1,5 +1,6 @@
 """The search index: one row per searchable object, readable through `visible_to`."""
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -31,14 +32,19 @@ NAME_KINDS = (Kind.PERSON, Kind.NETWORK)
 class SearchDocumentQuerySet(models.QuerySet):
     def visible_to(self, user) -> "SearchDocumentQuerySet":
         """Documents `user` may find: those without a network, and member content of the
-        networks whose member content `user` may read.
+        networks whose member content `user` may read, but no inactive person.
 
         The network's access is read at query time, so turning a network from open to
         closed, or a change of membership, needs no reindexing.
         """
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        return self.filter(Q(network__isnull=True) | member_access_q(user))
+        # A deactivated person's profile returns 404, so the person is hidden even when the
+        # index still holds the document. The inactive accounts are few, and the partial
+        # index accounts_user_inactive lists them without a scan of every employee.
+        inactive = get_user_model().objects.filter(is_active=False).values("pk")
+        visible = self.filter(Q(network__isnull=True) | member_access_q(user))
+        return visible.exclude(kind=Kind.PERSON, object_id__in=inactive)
 
 
 class SearchDocument(models.Model):

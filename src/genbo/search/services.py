@@ -129,10 +129,11 @@ def index_objects(objects) -> None:
 def _rebuild_kind(source: Source, progress: Callable[[str, int, int], None]) -> int:
     backend = get_backend()
     SearchDocument.objects.filter(kind=source.kind).delete()
-    total = source.model._default_manager.count()
+    queryset = source.queryset().order_by("pk")
+    # The queryset leaves out what is never searchable, such as inactive people.
+    total = queryset.count()
     done = written = 0
     progress(source.kind, done, total)
-    queryset = source.queryset().order_by("pk")
     last_pk = 0
     while True:
         batch = list(queryset.filter(pk__gt=last_pk)[:REINDEX_BATCH_SIZE])
