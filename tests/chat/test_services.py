@@ -90,7 +90,7 @@ def test_lone_surrogate_body_rejected(topic_room, employee, body):
         services.message_send(room=topic_room, author=employee, body=body, client_id=uuid.uuid4())
 
     assert raised.value.messages == [
-        "The message contains an invalid character. Remove it and try again."
+        "Meddelandet innehåller ett ogiltigt tecken. Ta bort det och försök igen."
     ]
     assert not Message.objects.exists()
 
