@@ -337,7 +337,7 @@ def _room_copies(page, text: str) -> int:
 
 
 def test_chat_messages_written_offline_survive_reload(browser, demo_portal):
-    # After more than 200 missed messages the server answers a reconnection with
+    # After more than 200 missed messages the server replies to a reconnection with
     # "reload"; the messages written while the socket was cut are sent after the reload.
     context = browser.new_context()
     page = context.new_page()

@@ -143,7 +143,7 @@ def test_search_page_over_limit_shows_no_counts(client, low_limit, employee):
 
 
 def test_filtered_page_explains_hidden_counts(client, low_limit, employee):
-    """A filter that narrows a broad search below the limit says why the counts are hidden."""
+    """Check that a filter narrowing a broad search below the limit explains the hidden counts."""
     _text_only_items(LIMIT + 2)
     NetworkFactory(name="Nätverket för kompostering", slug="kompost")
     reindex()

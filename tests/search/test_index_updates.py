@@ -164,8 +164,8 @@ def test_inactive_employee_leaves_the_index(employee, member):
 
 
 def test_deactivated_employee_leaves_search(employee, member, django_capture_on_commit_callbacks):
-    # A person who left is deactivated by the directory sync; without a reindex the
-    # profile, which now answers 404, must not be found.
+    # The directory sync deactivates a person who left. Even without a reindex, the
+    # profile, which now returns 404, must not be found.
     index_object(member)
     with django_capture_on_commit_callbacks(execute=True):
         user_deactivate(user=member, source="ldap")

@@ -97,7 +97,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("employee")
         verbose_name_plural = _("employees")
         indexes = [
-            # Search leaves out the inactive people in every query; the few of them are
+            # Every search query leaves out inactive people. They are few, so they are
             # read from this small index instead of a scan of every employee.
             models.Index(
                 fields=["id"], condition=models.Q(is_active=False), name="accounts_user_inactive"

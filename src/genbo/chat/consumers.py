@@ -55,11 +55,12 @@ MAX_FRAMES_PER_SECOND = 20
 MAX_WAITING_FRAMES = 100
 # Close code for a frame whose handling failed on the server, such as a database error.
 CLOSE_SERVER_ERROR = 1011
-# The most missed messages sent after a reconnection; with more, the browser reloads.
+# The maximum number of missed messages sent after a reconnection.
+# With more, the browser reloads.
 MAX_CATCH_UP = 200
-# The most messages, newest first, that a "hello" looks through for edits and deletions
-# among the messages the browser shows. A browser that shows more reloads, so that no
-# deleted text stays on its screen.
+# The maximum number of messages, newest first, that a "hello" scans for edits and
+# deletions among the messages the browser shows. A browser that shows more must reload,
+# so that no deleted text stays on its screen.
 MAX_CHANGE_SCAN = 1000
 # Channel-layer events that are forwarded to the browser without touching the database.
 FORWARDED_EVENTS = {"chat.message", "chat.changed"}
@@ -322,8 +323,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         try:
             payload = await database_sync_to_async(self._send)(client_id, frame.get("body"))
         except services.RateLimited as error:
-            # The service's message asks the person to try again, which suits the plain
-            # form. Here the browser sends the message again by itself.
+            # The service's error text is worded for the plain form, where the person sends
+            # again. Here the browser resends the message by itself.
             await self._error(
                 "rate_limited",
                 ngettext(

@@ -74,7 +74,7 @@ def messages_changed_between(
 
     Only the newest `scan_limit` messages of that range are looked at, through the (room,
     id) index, so the cost does not grow with the range a browser names. The second
-    value is True when the range holds older messages that were not looked at. Two
+    value is True when the range contains older messages that were not looked at. Two
     queries.
     """
     in_range = Message.objects.filter(room=room, pk__gte=first_id, pk__lte=last_id).order_by("-pk")

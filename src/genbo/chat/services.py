@@ -87,7 +87,7 @@ def network_access_changed(*, network: Network) -> None:
     """Make the open sockets of `network`'s room check their access after the commit.
 
     Call it when the network becomes closed or is deleted. The page-header counts of
-    everyone whose chat list holds the room, or who has an unread notification about the
+    everyone whose chat list contains the room, or who has an unread notification about the
     network, are counted again without what they may no longer read.
     """
     room_id = Room.objects.filter(network=network).values_list("pk", flat=True).first()

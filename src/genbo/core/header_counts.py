@@ -2,7 +2,7 @@
 
 Counting them ran two permission-checked queries on every page, about 5.5 ms of CPU time,
 a third of the profile page's. Each count is kept in Django's cache for up to
-COUNT_SECONDS and forgotten when the services change it: a new notification or chat
+COUNT_SECONDS. The services forget it when they change it: a new notification or chat
 message for the employee, the employee reading them, a membership that ends, or a network
 that becomes closed. Changes that no service announces show within COUNT_SECONDS.
 

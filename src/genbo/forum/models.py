@@ -95,7 +95,7 @@ class Thread(models.Model):
     locked_at = models.DateTimeField(_("locked"), null=True, blank=True)
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
     # Raised by every service that changes what the list of posts shows (a reply, an edit,
-    # a deletion, hiding, thanks, the answer, the lock). The cached post lists of the
+    # a deletion, hiding, thanks, the accepted answer, the lock). The cached post lists of the
     # thread page carry it in their keys, so a change makes them unreachable at once.
     content_version = models.PositiveIntegerField(_("content version"), default=0, editable=False)
 

@@ -8,7 +8,7 @@ posts raises in its transaction (see services.thread_content_changed):
 - the index of the thread: the id and author id of each post, in page order, and the
   labels of the thread's competences. It gives the paginator its count and shows which
   posts on a page are the viewer's own;
-- the HTML of one page of posts for one viewer key. The key holds everything in the
+- the HTML of one page of posts for one viewer key. The key contains everything in the
   HTML that differs between viewers: staff or not, whether the viewer may mark the
   answer, which posts on the page are the viewer's own and which the viewer has thanked,
   and the language and time zone. Viewers with the same key get the same HTML, apart

@@ -40,7 +40,7 @@ class SearchDocumentQuerySet(models.QuerySet):
         if not user.is_authenticated or not user.is_active:
             return self.none()
         # A deactivated person's profile returns 404, so the person is hidden even when the
-        # index still holds the document. The inactive accounts are few, and the partial
+        # index still contains the document. Inactive accounts are few, and the partial
         # index accounts_user_inactive lists them without a scan of every employee.
         inactive = get_user_model().objects.filter(is_active=False).values("pk")
         visible = self.filter(Q(network__isnull=True) | member_access_q(user))

@@ -46,7 +46,7 @@
     // sent. After a reconnection every message still here is sent again.
     var pending = new Map();
     // A copy of `pending` in sessionStorage, per room and per browser tab, so that a
-    // reload, whether the server asks for one or the person makes it, loses no message.
+    // reload, whether the server requests one or the person makes it, loses no message.
     // The page sends the copied messages again with their client ids, which the server
     // stores once.
     var pendingKey = "genbo-chat-pending:" + form.dataset.socketPath;
