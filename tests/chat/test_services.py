@@ -117,6 +117,73 @@ def test_rate_limit_per_user(topic_room, employee, member, settings):
     send_message(topic_room, member)
 
 
+class _Clock:
+    """Stands in for the `time` module inside chat.services, so a test sets the hour."""
+
+    def __init__(self, now: float):
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+
+def test_rate_limit_holds_across_window_boundary(topic_room, employee, settings, monkeypatch):
+    # Fixed windows alone would allow three messages at the end of one window and three
+    # more at the start of the next.
+    settings.GENBO_CHAT_RATE_MESSAGES = 3
+    settings.GENBO_CHAT_RATE_SECONDS = 10
+    clock = _Clock(1_000_009.8)
+    monkeypatch.setattr(services, "time", clock)
+    for _ in range(2):
+        send_message(topic_room, employee)
+    clock.now = 1_000_010.1
+    send_message(topic_room, employee)
+
+    with pytest.raises(services.RateLimited):
+        send_message(topic_room, employee)
+    assert Message.objects.count() == 3
+
+
+def test_rate_limited_message_fits_after_retry_after(topic_room, employee, settings, monkeypatch):
+    settings.GENBO_CHAT_RATE_MESSAGES = 2
+    settings.GENBO_CHAT_RATE_SECONDS = 10
+    clock = _Clock(2_000_000.0)
+    monkeypatch.setattr(services, "time", clock)
+    for _ in range(2):
+        send_message(topic_room, employee)
+    # Rejected messages do not count, or a browser that retries would never get through.
+    for _ in range(5):
+        with pytest.raises(services.RateLimited) as rejected:
+            send_message(topic_room, employee)
+    retry_after = rejected.value.retry_after
+
+    clock.now += retry_after - 1
+    with pytest.raises(services.RateLimited):
+        send_message(topic_room, employee)
+    clock.now += 1
+    send_message(topic_room, employee)
+    assert Message.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("current", "previous", "elapsed"),
+    [(0, 20, 0.0), (5, 20, 0.3), (19, 3, 0.9), (20, 0, 0.5), (20, 20, 0.0), (10, 15, 0.99)],
+)
+def test_retry_after_is_the_first_second_that_fits(current, previous, elapsed):
+    limit, window = 20, 10
+    seconds = services.rate_retry_after(current, previous, elapsed, limit=limit, window=window)
+
+    def fits(after: float) -> bool:
+        moment = elapsed + after / window
+        if moment < 1:
+            return current + 1 + previous * (1 - moment) <= limit
+        return 1 + current * (2 - moment) <= limit
+
+    assert seconds >= 1
+    assert fits(seconds)
+    assert seconds == 1 or not fits(seconds - 1)
+
+
 def test_mention_notifies_once_and_not_self(topic_room, employee, member):
     body = (
         f"@[Fel Namn](user:{member.pk}) @[{member.get_full_name()}](user:{member.pk}) "
