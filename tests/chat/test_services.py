@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from genbo.chat import services
 from genbo.chat.models import MAX_MESSAGE_LENGTH, Message, Room
@@ -221,6 +222,25 @@ def test_mention_email_only_when_chosen(
 
     assert len(mailoutbox) == 1
     assert topic_room.name in mailoutbox[0].subject
+
+
+def test_mention_in_direct_conversation_named_as_such(
+    direct_room, employee, member, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    # A direct conversation's stored name lists its people, the recipient among them.
+    from genbo.notifications.services import preferences_save
+
+    preferences_save(user=member, channels={"chat_mention": "app_email"})
+    with django_capture_on_commit_callbacks(execute=True):
+        send_message(direct_room, employee, f"@[{member.get_full_name()}](user:{member.pk})")
+    client.force_login(member)
+    page = client.get(reverse("notifications:list")).content.decode()
+
+    assert "nämnde dig i ett direktsamtal" in page
+    assert len(mailoutbox) == 1
+    assert "nämnde dig i ett direktsamtal" in mailoutbox[0].subject
+    for text in (page, mailoutbox[0].subject, mailoutbox[0].body):
+        assert member.get_full_name() not in text.replace(f"Hej {member.first_name}", "")
 
 
 def test_edit_marks_edited_and_notifies_new_mentions(topic_room, employee, member):
