@@ -110,7 +110,7 @@ def test_long_query_uses_its_start(client, corpus, employee):
         ("date_from", "0001-01-01"),
         ("date_to", "9999-12-31"),
         ("page", "-3"),
-        ("page", "10000000000000000000000"),
+        ("page", "sista"),
     ],
 )
 def test_unknown_filter_value_is_reported_and_dropped(client, corpus, employee, name, value):
@@ -133,6 +133,25 @@ def test_dropped_filters_are_listed_with_hits(client, corpus, employee):
     html = response.content.decode()
     notice = html[html.index('id="unused-filters"') :]
     assert "Kommun, Från och med datum" in notice[: notice.index("</p>")]
+
+
+def test_unknown_filter_without_words_is_reported(client, corpus, employee):
+    response = _get(client, employee, network="finns-inte")
+    html = response.content.decode()
+    notice = html[html.index('id="unused-filters"') :]
+    assert "Nätverk" in notice[: notice.index("</p>")]
+
+
+def test_page_past_the_last_shows_the_last(client, employee):
+    for number in range(2 * PAGE_SIZE + 5):
+        LibraryItemFactory(title=f"Sidbyte {number}")
+    reindex()
+
+    for page in ("4", "50", "51", "999", "10000000000000000000000"):
+        response = _get(client, employee, q="sidbyte", page=page)
+        assert response.status_code == 200
+        assert response.context["result"].page == 3, page
+        assert "page" not in response.context["form"].errors
 
 
 def test_valid_filters_show_no_notice(client, corpus, employee):

@@ -9,7 +9,7 @@ from genbo.accounts.models import Competence
 from genbo.core.models import Municipality
 from genbo.networks.models import Network
 from genbo.search.models import Kind
-from genbo.search.selectors import MAX_PAGE, Filters
+from genbo.search.selectors import Filters
 
 # Dates outside these years would overflow when they become the start or end of a day
 # in Stockholm time (year 1 and year 9999), and no content is dated there.
@@ -80,7 +80,8 @@ class SearchForm(forms.Form):
         },
         validators=[_date_in_range],
     )
-    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
+    # A page past the last one shows the last one (at most MAX_PAGE), so it has no maximum.
+    page = forms.IntegerField(required=False, min_value=1)
 
     def clean_kind(self) -> list[str]:
         return list(dict.fromkeys(self.cleaned_data["kind"]))
