@@ -87,6 +87,8 @@ def get_thread_for_user(user, pk: int) -> Thread:
     threads = (
         Thread.objects.visible_to(user)
         .select_related("topic", "network", "author", "accepted_post", "accepted_post__author")
+        # One row by its key needs no sorting; the default order costs planning time.
+        .order_by()
         .annotate(
             is_following=Exists(ThreadFollow.objects.filter(thread=OuterRef("pk"), user=user)),
             is_convener=Exists(
