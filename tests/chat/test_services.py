@@ -119,7 +119,7 @@ def test_rate_limit_per_user(topic_room, employee, member, settings):
 
 
 class _Clock:
-    """Stands in for the `time` module inside chat.services, so a test sets the hour."""
+    """Stands in for the `time` module inside chat.services, so a test controls the clock."""
 
     def __init__(self, now: float):
         self.now = now
@@ -152,7 +152,7 @@ def test_rate_limited_message_fits_after_retry_after(topic_room, employee, setti
     monkeypatch.setattr(services, "time", clock)
     for _ in range(2):
         send_message(topic_room, employee)
-    # Rejected messages do not count, or a browser that retries would never get through.
+    # Rejected messages do not count, or each retry of the browser would push its wait further.
     for _ in range(5):
         with pytest.raises(services.RateLimited) as rejected:
             send_message(topic_room, employee)

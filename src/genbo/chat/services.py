@@ -227,11 +227,11 @@ def room_mark_read(*, room: Room, user, message_id: int) -> None:
 def check_rate(user_id: int) -> None:
     """Raise RateLimited when `user_id` has sent too many messages lately.
 
-    The limit counts over a sliding window: the messages of the current fixed window plus
-    the previous window's, weighted by how much of it still lies within the last
-    GENBO_CHAT_RATE_SECONDS. Fixed windows alone would let a burst through twice the limit
-    at a window boundary. The counters live in the cache, so with Redis all app processes
-    share them. A rejected message does not count.
+    The limit applies to a sliding window. Its count is the messages of the current fixed
+    window plus the previous window's, weighted by the part of the previous window that
+    lies within the last GENBO_CHAT_RATE_SECONDS. With fixed windows alone, a burst at a
+    window boundary could send twice the limit. The counters live in the cache, so with
+    Redis all app processes share them. A rejected message does not count.
     """
     window = settings.GENBO_CHAT_RATE_SECONDS
     limit = settings.GENBO_CHAT_RATE_MESSAGES
