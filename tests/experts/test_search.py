@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from genbo.experts.selectors import search_offers
-from tests.factories import CompetenceFactory, ExpertOfferFactory, UserFactory
+from genbo.experts.selectors import experts_for_network, search_offers
+from tests.factories import CompetenceFactory, ExpertOfferFactory, NetworkFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +122,31 @@ def test_page_shows_why_it_matched(client, catalogue):
     assert "Arkivering" in html
     assert "Dokumenthantering" in html
     assert html.count('class="match-reasons"') == 6
+
+
+def test_network_page_experts_by_overlap(requester):
+    gdpr, archive, budget = (
+        CompetenceFactory(label=label) for label in ("GDPR", "Arkiv", "Budget")
+    )
+    network = NetworkFactory()
+    network.competences.set([gdpr, archive])
+    both = ExpertOfferFactory(title="Båda", competences=[gdpr, archive])
+    one = ExpertOfferFactory(title="En", competences=[archive, budget])
+    ExpertOfferFactory(title="Ingen", competences=[budget])
+    ExpertOfferFactory(title="Avstängd", competences=[gdpr], is_active=False)
+    ExpertOfferFactory(title="Slutat", competences=[gdpr], expert__is_active=False)
+
+    found = experts_for_network(requester, network)
+
+    assert [offer.title for offer in found] == [both.title, one.title]
+    assert [offer.overlap for offer in found] == [2, 1]
+
+
+def test_network_page_experts_limited(requester):
+    competence = CompetenceFactory(label="Upphandling")
+    network = NetworkFactory()
+    network.competences.set([competence])
+    for _ in range(8):
+        ExpertOfferFactory(competences=[competence])
+
+    assert len(experts_for_network(requester, network, limit=6)) == 6

@@ -345,8 +345,9 @@ def experts_for_network(user, network, *, limit: int = 6) -> list[ExpertOffer]:
     network_competences = network.competences.through.objects.filter(network_id=network.pk).values(
         "competence_id"
     )
+    offer_competences = ExpertOffer.competences.through.objects
     overlap = (
-        ExpertOffer.competences.through.objects.filter(
+        offer_competences.filter(
             expertoffer=OuterRef("pk"), competence_id__in=Subquery(network_competences)
         )
         .order_by()
@@ -354,11 +355,15 @@ def experts_for_network(user, network, *, limit: int = 6) -> list[ExpertOffer]:
         .annotate(total=Count("pk"))
         .values("total")
     )
+    # The offers are picked through the network's competences first. A filter on the
+    # overlap count instead made PostgreSQL read every offer and every employee.
+    sharing = offer_competences.filter(competence_id__in=Subquery(network_competences)).values(
+        "expertoffer_id"
+    )
     return list(
         ExpertOffer.objects.visible_to(user)
-        .filter(is_active=True)
+        .filter(is_active=True, pk__in=sharing)
         .annotate(overlap=Subquery(overlap, output_field=IntegerField()))
-        .filter(overlap__gt=0)
         .select_related("expert", "expert__municipality")
         .order_by("-overlap", "-updated_at", "pk")[:limit]
     )
