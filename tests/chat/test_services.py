@@ -25,6 +25,22 @@ def test_network_room_created_once(open_network):
     assert str(first) == open_network.name
 
 
+def test_topic_room_drops_bidirectional_overrides(employee):
+    room = services.topic_room_create(
+        creator=employee, name="Lunch \u202eslabbin", description="Beskrivning \u202ehär"
+    )
+
+    assert room.name == "Lunch slabbin"
+    assert room.description == "Beskrivning här"
+
+
+def test_message_of_bidirectional_controls_only_rejected(topic_room, employee):
+    with pytest.raises(ValidationError):
+        send_message(topic_room, employee, "\u202e\u2066 \u2069")
+
+    assert not Message.objects.exists()
+
+
 def test_direct_room_reused_for_same_people(employee, member):
     first = services.direct_room_open(creator=employee, others=[member])
     second = services.direct_room_open(creator=member, others=[employee])

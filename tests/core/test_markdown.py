@@ -176,3 +176,13 @@ def test_image_becomes_link_with_its_text():
 
     assert "<img" not in html
     assert ">Diagram över ärenden</a>" in html
+
+
+def test_bidirectional_overrides_removed():
+    # An unclosed right-to-left override would reverse the text after the message.
+    html = render_markdown("Möte \u202eklockan 12:00 **nu**\u2066 \u2069")
+
+    assert "\u202e" not in html
+    assert "\u2066" not in html
+    assert "\u2069" not in html
+    assert "Möte klockan 12:00 <strong>nu</strong>" in html

@@ -22,6 +22,9 @@ ENGLAND_FLAG = "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U00
         ("👍", "👍"),
         (f"Fika {ENGLAND_FLAG}", f"Fika {ENGLAND_FLAG}"),
         ("e\u0301", "e\u0301"),
+        ("Lunch \u202eslabbin 12:00", "Lunch slabbin 12:00"),
+        ("\u2067Kaffe\u2069 och \u202aklarspråk\u202c", "Kaffe och klarspråk"),
+        ("Möte \u200fשלום\u200e 12", "Möte \u200fשלום\u200e 12"),
         ("", ""),
         ("   ", ""),
     ],
@@ -32,7 +35,17 @@ def test_clean_display_name_keeps_visible(typed, cleaned):
 
 @pytest.mark.parametrize(
     "typed",
-    ["\u200b", " \u200b\u200c\u200d ", "\ufeff", "\u00ad", "\u2060", "\u3164", "\u2800", "\u0301"],
+    [
+        "\u200b",
+        " \u200b\u200c\u200d ",
+        "\ufeff",
+        "\u00ad",
+        "\u2060",
+        "\u3164",
+        "\u2800",
+        "\u0301",
+        "\u202e\u202c",
+    ],
 )
 def test_clean_display_name_rejects_invisible(typed):
     with pytest.raises(ValidationError) as raised:

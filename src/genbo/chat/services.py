@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from genbo.chat.models import MAX_DIRECT_PEOPLE, MAX_MESSAGE_LENGTH, Message, Room, RoomMember
 from genbo.core.audit import audit_record
 from genbo.core.header_counts import CHAT, NOTIFICATIONS, forget_counts
-from genbo.core.names import clean_display_name
+from genbo.core.names import clean_display_name, without_bidi_controls
 from genbo.forum.mentions import MAX_MENTIONS_PER_POST, mentioned_ids, with_real_names
 from genbo.forum.services import INVISIBLE_CHARACTERS
 from genbo.networks.models import Membership, Network
@@ -140,7 +140,10 @@ def topic_room_create(*, creator, name: str, description: str = "") -> Room:
     if any(other.casefold() == name.casefold() for other in taken.iterator()):
         raise ValidationError({"name": _("A topic room with that name already exists.")})
     room = Room(
-        kind=Room.Kind.TOPIC, name=name, description=description.strip(), created_by=creator
+        kind=Room.Kind.TOPIC,
+        name=name,
+        description=without_bidi_controls(description).strip(),
+        created_by=creator,
     )
     room.full_clean()
     room.save()

@@ -4,6 +4,8 @@ import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
+from genbo.core.names import without_bidi_controls
+
 
 def _make_parser() -> MarkdownIt:
     # Raw HTML in the source is escaped by the parser and removed again by nh3, so
@@ -66,7 +68,7 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 def render_markdown(source: str, *, headings: bool = True) -> SafeString:
     """Render `source` to sanitised HTML. With `headings` false, headings become bold text."""
     parser = _parser if headings else _parser_without_headings
-    html = parser.render(source or "")
+    html = parser.render(without_bidi_controls(source or ""))
     # Headings start at h2 because the page title is the only h1.
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     clean = nh3.clean(

@@ -22,6 +22,17 @@ _TAG_CHARACTERS = range(0xE0000, 0xE0080)
 
 INVISIBLE_NAME_ERROR = _("Use at least one visible character, such as a letter or a digit.")
 
+# The explicit bidirectional embeddings, overrides and isolates (U+202A to U+202E and
+# U+2066 to U+2069). An unclosed override in a name reverses the text after it on the
+# page, which can make a list say something else. Right-to-left scripts display correctly
+# without them; the marks U+200E and U+200F, which affect no other text, are kept.
+BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def without_bidi_controls(text: str) -> str:
+    """Return `text` without the explicit bidirectional controls of BIDI_CONTROLS."""
+    return text.translate(BIDI_CONTROLS)
+
 
 def _is_visible(character: str) -> bool:
     if character in _BLANK_CHARACTERS:
@@ -36,14 +47,14 @@ def _is_cut_at_ends(character: str) -> bool:
 
 
 def clean_display_name(value: str) -> str:
-    """Clean a typed name: runs of white space become one space, and white space and
-    format characters are cut from both ends.
+    """Clean a typed name: bidirectional controls are removed, runs of white space become
+    one space, and white space and format characters are cut from both ends.
 
     Returns "" for a value of only white space, so that the caller can ask for the missing
     name. Raises ValidationError (code "invisible") when the value has characters but none
     that can be seen.
     """
-    name = " ".join(value.split())
+    name = " ".join(without_bidi_controls(value).split())
     start, end = 0, len(name)
     while start < end and _is_cut_at_ends(name[start]):
         start += 1

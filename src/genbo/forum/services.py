@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from genbo.core.audit import audit_record
+from genbo.core.names import BIDI_CONTROLS
 from genbo.forum.mentions import MAX_MENTIONS_PER_POST, mentioned_ids, with_real_names
 from genbo.forum.models import (
     Post,
@@ -29,8 +30,11 @@ from genbo.search.services import index_object
 logger = logging.getLogger(__name__)
 
 
-# Characters that take no space: a body of only these looks empty.
-INVISIBLE_CHARACTERS = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# Characters that take no space: a body of only these looks empty. The bidirectional
+# controls are dropped when a body is rendered, so they count as nothing as well.
+INVISIBLE_CHARACTERS = (
+    dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad")) | BIDI_CONTROLS
+)
 
 
 def _clean_text(*, title: str | None = None, body: str) -> None:
