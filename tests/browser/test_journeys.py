@@ -437,3 +437,56 @@ def test_chat_changes_while_offline_shown_after_reconnect(browser, demo_portal):
 
     assert deleted_text == "Meddelandet är borttaget."
     assert edited_note
+
+
+def _open_direct_room(page, demo_portal) -> None:
+    page.goto(demo_portal.url("/chat/"))
+    page.click("#my-rooms-heading + ul a:has-text('Johan Bergström')")
+    page.wait_for_selector("#chat-connection:not([hidden])")
+
+
+def test_deleted_message_loses_links_in_other_tab(browser, demo_portal):
+    # One employee with the room open in two tabs deletes a message in the first tab. The
+    # second tab must drop the message's edit and delete links, whose pages now give 404.
+    context = browser.new_context()
+    first, second = context.new_page(), context.new_page()
+    sign_in(first, demo_portal, "employee")
+    for page in (first, second):
+        _open_direct_room(page, demo_portal)
+
+    first.fill("#id_body", "Det här tar jag bort strax")
+    first.keyboard.press("Enter")
+    sent = "#chat-messages li[data-id]:has-text('Det här tar jag bort strax')"
+    message_id = first.wait_for_selector(sent).get_attribute("data-id")
+    second.wait_for_selector(f"#message-{message_id}")
+    links_before = second.locator(f"#message-{message_id} .chat-message__actions a:visible")
+    count_before = links_before.count()
+    first.click(f"#message-{message_id} .chat-message__actions a[href$='/delete/']")
+    first.click("main form.form-actions button[type=submit]")
+    second.wait_for_selector(f"#message-{message_id}.chat-message--deleted", timeout=30_000)
+    actions_after = second.locator(f"#message-{message_id} .chat-message__actions").count()
+    context.close()
+
+    assert count_before == 2
+    assert actions_after == 0
+
+
+def test_others_live_message_has_no_links(browser, demo_portal):
+    writer_context, reader_context = browser.new_context(), browser.new_context()
+    writer, reader = writer_context.new_page(), reader_context.new_page()
+    sign_in(writer, demo_portal, "employee")
+    sign_in(reader, demo_portal, "convener")
+    _open_direct_room(writer, demo_portal)
+    reader.goto(writer.url)
+    reader.wait_for_selector("#chat-connection:not([hidden])")
+
+    writer.fill("#id_body", "Bara jag får ändra det här")
+    writer.keyboard.press("Enter")
+    arrived = reader.wait_for_selector("#chat-messages li[data-id]:has-text('Bara jag får ändra')")
+    message_id = arrived.get_attribute("data-id")
+    visible_links = reader.locator(f"#message-{message_id} .chat-message__actions a:visible")
+    count = visible_links.count()
+    writer_context.close()
+    reader_context.close()
+
+    assert count == 0

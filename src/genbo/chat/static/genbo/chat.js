@@ -115,14 +115,18 @@
         // The server sends HTML that its Markdown renderer and sanitiser produced.
         body.innerHTML = message.html;
       }
+      // The links are removed, not hidden, because the stylesheet's display: flex on
+      // them overrides the hidden attribute. A reloaded page has none for such messages.
       var actions = element.querySelector(".chat-message__actions");
-      if (actions && actions.querySelector("[data-action]")) {
-        var own = message.author_id === userId && !message.deleted;
-        actions.hidden = !own;
+      if (!actions) {
+        return;
+      }
+      if (message.author_id !== userId || message.deleted) {
+        actions.remove();
+      } else if (actions.querySelector("[data-action]")) {
+        actions.hidden = false;
         actions.querySelector("[data-action=edit]").href = texts.editUrl.replace("/0/", "/" + message.id + "/");
         actions.querySelector("[data-action=delete]").href = texts.deleteUrl.replace("/0/", "/" + message.id + "/");
-      } else if (actions && message.deleted) {
-        actions.remove();
       }
     }
 
