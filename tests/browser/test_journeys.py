@@ -490,3 +490,60 @@ def test_others_live_message_has_no_links(browser, demo_portal):
     reader_context.close()
 
     assert count == 0
+
+
+def _in_log_view(page, selector: str) -> bool:
+    return page.evaluate(
+        """(selector) => {
+            const box = document.querySelector(selector).getBoundingClientRect();
+            const log = document.getElementById("chat-log").getBoundingClientRect();
+            return box.bottom > log.top && box.top < log.bottom;
+        }""",
+        selector,
+    )
+
+
+def test_older_messages_keep_focus_and_place(browser, demo_portal):
+    # A room of 120 messages shows the newest 50, then 50 more and the last 20 on request.
+    output = run_in_demo(
+        demo_portal,
+        "import uuid\n"
+        "from django.conf import settings\n"
+        "from genbo.chat import services\n"
+        "from genbo.accounts.models import User\n"
+        "settings.GENBO_CHAT_RATE_MESSAGES = 10_000\n"
+        f"author = User.objects.get(email='{demo_portal.sign_ins['convener']}')\n"
+        "room = services.topic_room_create(creator=author, name='Lång historik')\n"
+        "for number in range(1, 121):\n"
+        "    services.message_send(room=room, author=author,\n"
+        "        body=f'Rad {number} i historiken', client_id=uuid.uuid4())\n"
+        "print(room.pk)\n",
+    )
+    room_id = int(output.splitlines()[-1])
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, demo_portal, "employee")
+    page.goto(demo_portal.url(f"/chat/rooms/{room_id}/"))
+    page.wait_for_selector("#chat-connection:not([hidden])")
+    try:
+        # The reader keeps reading from the message that was first on the page.
+        first_shown = page.locator("#chat-messages li[data-id]").first.get_attribute("id")
+        page.locator("#chat-older a").focus()
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#chat-messages li:has-text('Rad 21 i historiken')")
+        page.wait_for_timeout(300)
+
+        # Older messages remain, so the button stays and keeps the focus.
+        assert page.evaluate("document.activeElement.matches('#chat-older a')")
+        assert _in_log_view(page, f"#{first_shown}")
+
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#chat-messages li:has-text('Rad 1 i historiken')")
+        page.wait_for_timeout(300)
+
+        # The start of the conversation is loaded, so the focus moves to the log.
+        assert page.locator("#chat-older a").count() == 0
+        assert page.evaluate("document.activeElement.id") == "chat-log"
+        assert _in_log_view(page, f"#{first_shown}")
+    finally:
+        context.close()

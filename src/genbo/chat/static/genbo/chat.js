@@ -440,9 +440,53 @@
     connect();
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
+  // htmx puts the older messages above the shown ones and replaces the "Show older
+  // messages" link, which would drop the focus to <body>. This keeps the first shown
+  // message in place and moves the focus to the new link or, once the start of the
+  // conversation is shown, to the log. Without JavaScript the link opens a page.
+  function startOlderLoading() {
+    var log = document.getElementById("chat-log");
+    var list = document.getElementById("chat-messages");
+    if (!log || !list) {
+      return;
+    }
+    var anchor = null;
+    var anchorTop = 0;
+    var hadFocus = false;
+
+    document.body.addEventListener("htmx:beforeSwap", function (event) {
+      if (event.detail.target !== list) {
+        return;
+      }
+      anchor = list.firstElementChild;
+      anchorTop = anchor ? anchor.getBoundingClientRect().top : 0;
+      hadFocus = log.contains(document.activeElement);
+    });
+
+    document.body.addEventListener("htmx:afterSettle", function (event) {
+      if (event.detail.target !== list) {
+        return;
+      }
+      if (anchor && anchor.isConnected) {
+        log.scrollTop += anchor.getBoundingClientRect().top - anchorTop;
+      }
+      if (hadFocus) {
+        var link = document.querySelector("#chat-older a");
+        (link || log).focus({ preventScroll: true });
+      }
+      anchor = null;
+      hadFocus = false;
+    });
+  }
+
+  function startAll() {
+    startOlderLoading();
     start();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", startAll);
+  } else {
+    startAll();
   }
 })();
