@@ -547,3 +547,30 @@ def test_older_messages_keep_focus_and_place(browser, demo_portal):
         assert _in_log_view(page, f"#{first_shown}")
     finally:
         context.close()
+
+
+def test_chat_mention_picked_by_name(browser, demo_portal):
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, demo_portal, "employee")
+    _open_direct_room(page, demo_portal)
+    try:
+        page.fill("#id_body", "Kan du titta på det här, ")
+        page.locator("#mention-q").press_sequentially("Johan")
+        page.keyboard.press("Enter")
+        choice = page.wait_for_selector("#mention-results button[data-mention]")
+        markup = choice.get_attribute("data-mention")
+        choice.focus()
+        page.keyboard.press("Enter")
+
+        # The mention goes in at the cursor, and the focus goes back to the message box.
+        assert re.fullmatch(r"@\[Johan Bergström\]\(user:\d+\)", markup)
+        assert page.input_value("#id_body") == f"Kan du titta på det här, {markup} "
+        assert page.evaluate("document.activeElement.id") == "id_body"
+
+        page.keyboard.press("Enter")
+        sent = page.wait_for_selector("#chat-messages li[data-id]:has-text('Kan du titta')")
+        link = sent.query_selector(".chat-message__body a")
+        assert link.inner_text() == "@Johan Bergström"
+    finally:
+        context.close()

@@ -480,6 +480,12 @@
   }
 
   function startAll() {
+    // The mention search (forum.js) works on every chat page, also on older pages that
+    // show no live messages.
+    var mentionSearch = document.getElementById("chat-mention");
+    if (mentionSearch) {
+      mentionSearch.hidden = false;
+    }
     startOlderLoading();
     start();
   }
