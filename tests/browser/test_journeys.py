@@ -437,3 +437,140 @@ def test_chat_changes_while_offline_shown_after_reconnect(browser, demo_portal):
 
     assert deleted_text == "Meddelandet är borttaget."
     assert edited_note
+
+
+def _open_direct_room(page, demo_portal) -> None:
+    page.goto(demo_portal.url("/chat/"))
+    page.click("#my-rooms-heading + ul a:has-text('Johan Bergström')")
+    page.wait_for_selector("#chat-connection:not([hidden])")
+
+
+def test_deleted_message_loses_links_in_other_tab(browser, demo_portal):
+    # One employee with the room open in two tabs deletes a message in the first tab. The
+    # second tab must drop the message's edit and delete links, whose pages now give 404.
+    context = browser.new_context()
+    first, second = context.new_page(), context.new_page()
+    sign_in(first, demo_portal, "employee")
+    for page in (first, second):
+        _open_direct_room(page, demo_portal)
+
+    first.fill("#id_body", "Det här tar jag bort strax")
+    first.keyboard.press("Enter")
+    sent = "#chat-messages li[data-id]:has-text('Det här tar jag bort strax')"
+    message_id = first.wait_for_selector(sent).get_attribute("data-id")
+    second.wait_for_selector(f"#message-{message_id}")
+    links_before = second.locator(f"#message-{message_id} .chat-message__actions a:visible")
+    count_before = links_before.count()
+    first.click(f"#message-{message_id} .chat-message__actions a[href$='/delete/']")
+    first.click("main form.form-actions button[type=submit]")
+    second.wait_for_selector(f"#message-{message_id}.chat-message--deleted", timeout=30_000)
+    actions_after = second.locator(f"#message-{message_id} .chat-message__actions").count()
+    context.close()
+
+    assert count_before == 2
+    assert actions_after == 0
+
+
+def test_others_live_message_has_no_links(browser, demo_portal):
+    writer_context, reader_context = browser.new_context(), browser.new_context()
+    writer, reader = writer_context.new_page(), reader_context.new_page()
+    sign_in(writer, demo_portal, "employee")
+    sign_in(reader, demo_portal, "convener")
+    _open_direct_room(writer, demo_portal)
+    reader.goto(writer.url)
+    reader.wait_for_selector("#chat-connection:not([hidden])")
+
+    writer.fill("#id_body", "Bara jag får ändra det här")
+    writer.keyboard.press("Enter")
+    arrived = reader.wait_for_selector("#chat-messages li[data-id]:has-text('Bara jag får ändra')")
+    message_id = arrived.get_attribute("data-id")
+    visible_links = reader.locator(f"#message-{message_id} .chat-message__actions a:visible")
+    count = visible_links.count()
+    writer_context.close()
+    reader_context.close()
+
+    assert count == 0
+
+
+def _in_log_view(page, selector: str) -> bool:
+    return page.evaluate(
+        """(selector) => {
+            const box = document.querySelector(selector).getBoundingClientRect();
+            const log = document.getElementById("chat-log").getBoundingClientRect();
+            return box.bottom > log.top && box.top < log.bottom;
+        }""",
+        selector,
+    )
+
+
+def test_older_messages_keep_focus_and_place(browser, demo_portal):
+    # A room of 120 messages shows the newest 50, then 50 more and the last 20 on request.
+    output = run_in_demo(
+        demo_portal,
+        "import uuid\n"
+        "from django.conf import settings\n"
+        "from genbo.chat import services\n"
+        "from genbo.accounts.models import User\n"
+        "settings.GENBO_CHAT_RATE_MESSAGES = 10_000\n"
+        f"author = User.objects.get(email='{demo_portal.sign_ins['convener']}')\n"
+        "room = services.topic_room_create(creator=author, name='Lång historik')\n"
+        "for number in range(1, 121):\n"
+        "    services.message_send(room=room, author=author,\n"
+        "        body=f'Rad {number} i historiken', client_id=uuid.uuid4())\n"
+        "print(room.pk)\n",
+    )
+    room_id = int(output.splitlines()[-1])
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, demo_portal, "employee")
+    page.goto(demo_portal.url(f"/chat/rooms/{room_id}/"))
+    page.wait_for_selector("#chat-connection:not([hidden])")
+    try:
+        # The reader keeps reading from the message that was first on the page.
+        first_shown = page.locator("#chat-messages li[data-id]").first.get_attribute("id")
+        page.locator("#chat-older a").focus()
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#chat-messages li:has-text('Rad 21 i historiken')")
+        page.wait_for_timeout(300)
+
+        # Older messages remain, so the button stays and keeps the focus.
+        assert page.evaluate("document.activeElement.matches('#chat-older a')")
+        assert _in_log_view(page, f"#{first_shown}")
+
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#chat-messages li:has-text('Rad 1 i historiken')")
+        page.wait_for_timeout(300)
+
+        # The start of the conversation is loaded, so the focus moves to the log.
+        assert page.locator("#chat-older a").count() == 0
+        assert page.evaluate("document.activeElement.id") == "chat-log"
+        assert _in_log_view(page, f"#{first_shown}")
+    finally:
+        context.close()
+
+
+def test_chat_mention_picked_by_name(browser, demo_portal):
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, demo_portal, "employee")
+    _open_direct_room(page, demo_portal)
+    try:
+        page.fill("#id_body", "Kan du titta på det här, ")
+        page.locator("#mention-q").press_sequentially("Johan")
+        page.keyboard.press("Enter")
+        choice = page.wait_for_selector("#mention-results button[data-mention]")
+        markup = choice.get_attribute("data-mention")
+        choice.focus()
+        page.keyboard.press("Enter")
+
+        # The mention goes in at the cursor, and the focus goes back to the message box.
+        assert re.fullmatch(r"@\[Johan Bergström\]\(user:\d+\)", markup)
+        assert page.input_value("#id_body") == f"Kan du titta på det här, {markup} "
+        assert page.evaluate("document.activeElement.id") == "id_body"
+
+        page.keyboard.press("Enter")
+        sent = page.wait_for_selector("#chat-messages li[data-id]:has-text('Kan du titta')")
+        link = sent.query_selector(".chat-message__body a")
+        assert link.inner_text() == "@Johan Bergström"
+    finally:
+        context.close()

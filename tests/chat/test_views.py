@@ -367,3 +367,72 @@ def test_empty_states(client, employee):
     html = client.get(reverse("chat:index")).content.decode()
 
     assert in_swedish("There are no topic rooms yet. Start one below.") in html
+
+
+def _mention_buttons(response) -> list[str]:
+    html = response.content.decode()
+    return [attrs["data-mention"] for tag, attrs in start_tags(html) if "data-mention" in attrs]
+
+
+def test_room_form_offers_mention_search(client, employee, topic_room):
+    client.force_login(employee)
+    html = client.get(topic_room.get_absolute_url()).content.decode()
+    tags = start_tags(html)
+    body = next(attrs for tag, attrs in tags if attrs.get("name") == "body")
+    search = next(attrs for tag, attrs in tags if attrs.get("name") == "mention_q")
+    picker = next(attrs for tag, attrs in tags if attrs.get("id") == "chat-mention")
+
+    assert body["data-mention-target"] == "true"
+    assert search["hx-get"] == reverse("chat:mention_suggest", args=[topic_room.pk])
+    # Without JavaScript the search could not work, so chat.js shows it.
+    assert "hidden" in picker
+    assert "genbo/forum.js" in html
+
+
+def test_mention_suggestions_give_mention_markup(client, employee, member, topic_room):
+    client.force_login(employee)
+    response = client.get(
+        reverse("chat:mention_suggest", args=[topic_room.pk]), {"mention_q": "Mats Me"}
+    )
+    assert _mention_buttons(response) == [f"@[Mats Medlem](user:{member.pk})"]
+
+
+def test_mention_suggestions_only_room_readers(client, employee, member, outsider, direct_room):
+    client.force_login(employee)
+    url = reverse("chat:mention_suggest", args=[direct_room.pk])
+    assert _mention_buttons(client.get(url, {"mention_q": "Mats"})) == [
+        f"@[Mats Medlem](user:{member.pk})"
+    ]
+    # The outsider is not in the direct conversation, and the author is left out.
+    assert _mention_buttons(client.get(url, {"mention_q": "Olle"})) == []
+    assert _mention_buttons(client.get(url, {"mention_q": "Elin"})) == []
+
+
+def test_mention_suggestions_closed_network_members(
+    client, member, outsider, convener, closed_room
+):
+    client.force_login(member)
+    url = reverse("chat:mention_suggest", args=[closed_room.pk])
+    assert _mention_buttons(client.get(url, {"mention_q": "Karin"})) == [
+        f"@[Karin Sammankallande](user:{convener.pk})"
+    ]
+    assert _mention_buttons(client.get(url, {"mention_q": "Olle"})) == []
+
+
+def test_mention_suggestions_404_for_hidden_room(client, outsider, closed_room):
+    client.force_login(outsider)
+    response = client.get(
+        reverse("chat:mention_suggest", args=[closed_room.pk]), {"mention_q": "Mats"}
+    )
+    assert response.status_code == 404
+
+
+def test_mention_suggestions_query_count(client, employee, topic_room, django_assert_num_queries):
+    for number in range(12):
+        UserFactory(first_name="Sara", last_name=f"Lind{number}")
+    client.force_login(employee)
+    url = reverse("chat:mention_suggest", args=[topic_room.pk])
+    # The session, the user, the room, and the people with their municipalities.
+    with django_assert_num_queries(4):
+        response = client.get(url, {"mention_q": "sara"})
+    assert len(_mention_buttons(response)) == 8

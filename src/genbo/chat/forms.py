@@ -20,7 +20,7 @@ class MessageForm(forms.Form):
         help_text=MESSAGE_HELP,
         max_length=MAX_MESSAGE_LENGTH,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "data-mention-target": "true"}),
         error_messages={
             "required": _("Write a message before you send it."),
             "max_length": _(

@@ -193,6 +193,26 @@ def direct_people_suggestions(user, text: str, *, limit: int = 8) -> list:
     )
 
 
+def mention_candidates(room: Room, user, text: str, *, limit: int = 8) -> list:
+    """Return the active colleagues who may read `room` and whose name starts with `text`.
+
+    Each word of `text` (up to three) must start the first or the last name. `user` is
+    left out, because mentioning oneself notifies nobody.
+    """
+    from genbo.chat.services import users_who_can_read_room
+
+    words = text.split()
+    if not words:
+        return []
+    people = get_user_model().objects.exclude(pk=user.pk)
+    for word in words[:3]:
+        people = people.filter(Q(first_name__istartswith=word) | Q(last_name__istartswith=word))
+    people = users_who_can_read_room(room, people)
+    return list(
+        people.select_related("municipality").order_by("first_name", "last_name", "pk")[:limit]
+    )
+
+
 def topic_rooms(user):
     """Return the topic rooms as a queryset for a paginator, most recently active first."""
     return (

@@ -13,6 +13,7 @@ urlpatterns = [
     path("rooms/<int:pk>/", views.room, name="room"),
     path("rooms/<int:pk>/messages/", views.message_post, name="post"),
     path("rooms/<int:pk>/leave/", views.room_leave, name="leave"),
+    path("rooms/<int:pk>/mentions/", views.mention_suggest, name="mention_suggest"),
     path("messages/<int:pk>/edit/", views.message_edit, name="edit"),
     path("messages/<int:pk>/delete/", views.message_delete, name="delete"),
 ]

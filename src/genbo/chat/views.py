@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from genbo.chat import selectors, services
 from genbo.chat.forms import DirectRoomForm, MessageEditForm, MessageForm, TopicRoomForm
 from genbo.chat.models import Room
-from genbo.forum.mentions import render_chat_message_body
+from genbo.forum.mentions import mention_markup, render_chat_message_body
 from genbo.networks.models import Membership, Network
 from genbo.networks.selectors import get_network_for_user
 
@@ -89,6 +89,20 @@ def people_suggest(request):
         else []
     )
     return render(request, "chat/people_options.html", {"people": people, "prefix": prefix})
+
+
+@require_GET
+def mention_suggest(request, pk: int):
+    """Return buttons that put a mention of a colleague who may read the room in the text."""
+    room = selectors.get_room_for_user(request.user, pk)
+    text = request.GET.get("mention_q", "")[:100].replace("\x00", "")
+    people = selectors.mention_candidates(room, request.user, text)
+    context = {
+        "choices": [(person, mention_markup(person)) for person in people],
+        "text": text,
+        "no_match": _("No colleague who can read the room has that name."),
+    }
+    return render(request, "forum/post_form_mentions.html", context)
 
 
 @require_GET

@@ -115,14 +115,18 @@
         // The server sends HTML that its Markdown renderer and sanitiser produced.
         body.innerHTML = message.html;
       }
+      // The links are removed, not hidden, because the stylesheet's display: flex on
+      // them overrides the hidden attribute. A reloaded page has none for such messages.
       var actions = element.querySelector(".chat-message__actions");
-      if (actions && actions.querySelector("[data-action]")) {
-        var own = message.author_id === userId && !message.deleted;
-        actions.hidden = !own;
+      if (!actions) {
+        return;
+      }
+      if (message.author_id !== userId || message.deleted) {
+        actions.remove();
+      } else if (actions.querySelector("[data-action]")) {
+        actions.hidden = false;
         actions.querySelector("[data-action=edit]").href = texts.editUrl.replace("/0/", "/" + message.id + "/");
         actions.querySelector("[data-action=delete]").href = texts.deleteUrl.replace("/0/", "/" + message.id + "/");
-      } else if (actions && message.deleted) {
-        actions.remove();
       }
     }
 
@@ -436,9 +440,59 @@
     connect();
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
+  // htmx puts the older messages above the shown ones and replaces the "Show older
+  // messages" link, which would drop the focus to <body>. This keeps the first shown
+  // message in place and moves the focus to the new link or, once the start of the
+  // conversation is shown, to the log. Without JavaScript the link opens a page.
+  function startOlderLoading() {
+    var log = document.getElementById("chat-log");
+    var list = document.getElementById("chat-messages");
+    if (!log || !list) {
+      return;
+    }
+    var anchor = null;
+    var anchorTop = 0;
+    var hadFocus = false;
+
+    document.body.addEventListener("htmx:beforeSwap", function (event) {
+      if (event.detail.target !== list) {
+        return;
+      }
+      anchor = list.firstElementChild;
+      anchorTop = anchor ? anchor.getBoundingClientRect().top : 0;
+      hadFocus = log.contains(document.activeElement);
+    });
+
+    document.body.addEventListener("htmx:afterSettle", function (event) {
+      if (event.detail.target !== list) {
+        return;
+      }
+      if (anchor && anchor.isConnected) {
+        log.scrollTop += anchor.getBoundingClientRect().top - anchorTop;
+      }
+      if (hadFocus) {
+        var link = document.querySelector("#chat-older a");
+        (link || log).focus({ preventScroll: true });
+      }
+      anchor = null;
+      hadFocus = false;
+    });
+  }
+
+  function startAll() {
+    // The mention search (forum.js) works on every chat page, also on older pages that
+    // show no live messages.
+    var mentionSearch = document.getElementById("chat-mention");
+    if (mentionSearch) {
+      mentionSearch.hidden = false;
+    }
+    startOlderLoading();
     start();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", startAll);
+  } else {
+    startAll();
   }
 })();
