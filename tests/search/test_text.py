@@ -47,3 +47,16 @@ def test_query_length_counts_composed_letters():
     query = parse_query(raw)
     assert not query.truncated
     assert [term.word for term in query.terms] == ["förskola", "ö"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("sara.lindqvist@helsingborg.example", ["sara", "lindqvist"]),
+        ("sara.lindqvist@hel", ["sara", "lindqvist"]),
+        ("möte med sara.lindqvist@helsingborg.example", ["möte", "sara", "lindqvist"]),
+        ("@helsingborg", []),
+    ],
+)
+def test_query_leaves_out_address_domain(raw, expected):
+    assert [term.word for term in parse_query(raw).terms] == expected

@@ -30,6 +30,9 @@ MAX_QUERY_TERMS = 8
 # Words shorter than this match only whole stems, so that "a" does not match everything.
 MIN_PREFIX_LENGTH = 3
 
+# The @ of an e-mail address and the domain after it, which a query leaves out.
+ADDRESS_DOMAIN_PATTERN = re.compile(r"@\S*")
+
 # Function words that carry no subject, so they are left out of queries. The list is
 # short on purpose, because a word missing here still works and only narrows the search.
 STOP_WORDS = frozenset(
@@ -171,7 +174,10 @@ def parse_query(raw: str, *, still_typing: bool = False) -> Query:
     text = unicodedata.normalize("NFC", " ".join((raw or "").split()))
     truncated = len(text) > MAX_QUERY_LENGTH
     text = _cut_query(text)
-    typed = words(text)
+    # Only the part before the @ of an e-mail address is searched, because people's
+    # documents contain only that part. Every employee of a municipality shares the
+    # domain, so its words would match thousands of people.
+    typed = words(ADDRESS_DOMAIN_PATTERN.sub(" ", text))
     kept = [
         word
         for position, word in enumerate(typed)
