@@ -73,3 +73,46 @@ def test_email_address_of_inactive_person_finds_no_person(colleagues, employee, 
     assert "person" not in [hit.kind for hit in page.results]
     found = suggestions(employee, parse_query(LEFT_EMAIL, still_typing=True))
     assert found.people == []
+
+
+JOHAN = "Johan Bergström"
+MARIA = "Maria Söderberg"
+
+
+@pytest.fixture
+def conveners():
+    UserFactory(
+        first_name="Johan",
+        last_name="Bergström",
+        title="HR-specialist",
+        # An address without the name, so that only the name can match.
+        email="jbe@landskrona.example",
+        presentation="Jag är sammankallande i HR-nätverket och arbetar med arbetsrätt.",
+    )
+    UserFactory(
+        first_name="Maria",
+        last_name="Söderberg",
+        title="Ekonom",
+        email="maria.soderberg@bjuv.example",
+    )
+    # Other documents, so that the ranking weighs words as in a real index, where a
+    # name is in few of them.
+    for number in range(20):
+        MeetingFactory(title=f"Nätverksträff {number}")
+    for topic in ("Arbetsrätt", "Rekrytering"):
+        MeetingFactory(
+            title=f"{topic} i HR-nätverket",
+            agenda=(
+                # The name as an address or a keyboard without ö writes it.
+                f"Välkommen! Skicka gärna frågor till Johan Bergstrom i förväg.\n\n"
+                f"1. {topic}\n2. Johan berättar om läget i Landskrona."
+            ),
+        )
+    reindex()
+
+
+@pytest.mark.parametrize("typed", ["Johan Bergström", "Johan Bergstrom", "johan bergstrom"])
+def test_name_without_accents_ranks_person_first(conveners, employee, typed):
+    page = search(employee, parse_query(typed), Filters())
+    titles = [_plain(hit.title) for hit in page.results]
+    assert titles[0] == JOHAN, titles
