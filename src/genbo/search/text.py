@@ -20,7 +20,9 @@ WORD_PATTERN = re.compile(r"[^\W_]+")
 
 # Folding maps the Swedish letters, and a few letters from names, to plain a-z, so
 # that a query typed on a keyboard without å, ä and ö still finds the word.
-FOLDING = str.maketrans("åäöæøéèêëüáàâíïóôú", "aaoaoeeeeuaaaiioou")
+UNFOLDED_LETTERS = "åäöæøéèêëüáàâíïóôú"
+FOLDED_LETTERS = "aaoaoeeeeuaaaiioou"
+FOLDING = str.maketrans(UNFOLDED_LETTERS, FOLDED_LETTERS)
 
 # Maximum length of a query in characters. The rest of the text is ignored, and so is
 # a word that the limit would cut.
