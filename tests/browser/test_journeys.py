@@ -574,3 +574,64 @@ def test_chat_mention_picked_by_name(browser, demo_portal):
         assert link.inner_text() == "@Johan Bergström"
     finally:
         context.close()
+
+
+def test_search_suggestions_work_with_arrow_keys(browser, demo_portal):
+    page = browser.new_page()
+    sign_in(page, demo_portal, "employee")
+    box = page.locator("#site-search-q")
+    links = page.locator("#site-search-suggestions a")
+
+    box.focus()
+    page.keyboard.type("johan")
+    links.first.wait_for()
+    page.wait_for_function("document.getElementById('site-search-status').textContent !== ''")
+    status = page.locator("#site-search-status").inner_text()
+    link_count = links.count()
+    first_href = links.nth(0).get_attribute("href")
+    second_href = links.nth(1).get_attribute("href")
+
+    def focused() -> str:
+        return page.evaluate(
+            "document.activeElement.getAttribute('href') || document.activeElement.id"
+        )
+
+    page.keyboard.press("ArrowDown")
+    after_down = focused()
+    page.keyboard.press("ArrowDown")
+    after_second_down = focused()
+    page.keyboard.press("ArrowUp")
+    after_up = focused()
+    page.keyboard.press("ArrowUp")
+    after_up_from_first = focused()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Escape")
+    after_escape = focused()
+    left_after_escape = links.count()
+    value_after_escape = box.input_value()
+    live = page.locator("#site-search-suggestions").get_attribute("aria-live")
+    page.close()
+
+    assert re.fullmatch(rf"{link_count} förslag", status)
+    assert link_count >= 2
+    assert after_down == first_href
+    assert after_second_down == second_href
+    assert after_up == first_href
+    assert after_up_from_first == "site-search-q"
+    assert after_escape == "site-search-q"
+    assert left_after_escape == 0
+    assert value_after_escape == "johan"
+    assert live is None
+
+
+def test_header_search_submits_without_javascript(browser, demo_portal):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, demo_portal, "employee")
+    page.fill("#site-search-q", "förskola")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/search/\?q=f"))
+    heading = page.locator("#results-heading").inner_text()
+    context.close()
+
+    assert re.fullmatch(r"\d+ träffar", heading)

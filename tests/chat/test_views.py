@@ -436,3 +436,30 @@ def test_mention_suggestions_query_count(client, employee, topic_room, django_as
     with django_assert_num_queries(4):
         response = client.get(url, {"mention_q": "sara"})
     assert len(_mention_buttons(response)) == 8
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Bergström", ["Johan Bergström"]),
+        ("bergstrom", ["Johan Bergström"]),
+        ("BERGSTRÖM", ["Johan Bergström"]),
+        ("soderberg", ["Maria Söderberg"]),
+        ("Söderb", ["Maria Söderberg"]),
+        ("asa", ["Åsa Öberg"]),
+        ("åsa oberg", ["Åsa Öberg"]),
+        ("johan.b", ["Johan Bergström"]),
+    ],
+)
+def test_people_suggestions_ignore_accents(client, employee, typed, expected):
+    UserFactory(first_name="Johan", last_name="Bergström", email="johan.b@landskrona.example")
+    UserFactory(first_name="Maria", last_name="Söderberg")
+    UserFactory(first_name="Åsa", last_name="Öberg")
+    UserFactory(first_name="Anders", last_name="Berg")
+    client.force_login(employee)
+    response = client.get(reverse("chat:people_suggest"), {"people": typed})
+    html = response.content.decode()
+    suggested = [
+        name for name in ("Johan Bergström", "Maria Söderberg", "Åsa Öberg") if name in html
+    ]
+    assert suggested == expected

@@ -11,7 +11,7 @@ from genbo.search.selectors import PAGE_SIZE
 from genbo.search.services import reindex
 from genbo.search.text import stem
 from tests.factories import LibraryItemFactory, NetworkFactory
-from tests.helpers import is_login_redirect
+from tests.helpers import is_login_redirect, start_tags
 
 pytestmark = pytest.mark.django_db
 
@@ -93,8 +93,18 @@ def test_only_stop_words_are_explained(client, corpus, employee):
 def test_long_query_uses_its_start(client, corpus, employee):
     response = _get(client, employee, q="förskola " * 1000)
     assert response.context["query"].truncated
-    assert len(response.context["query"].text) == 200
+    assert len(response.context["query"].text) <= 200
     assert response.context["result"].total > 0
+
+
+def test_long_query_drops_cut_word(client, corpus, employee):
+    # 23 words of 9 characters: the limit of 200 falls inside the 23rd word, after "fö".
+    long = _get(client, employee, q="förskola " * 23).context
+    short = _get(client, employee, q="förskola").context
+    assert long["query"].truncated
+    assert long["query"].text.endswith(" förskola")
+    assert [term.word for term in long["query"].terms] == ["förskola"]
+    assert long["result"].total == short["result"].total
 
 
 @pytest.mark.parametrize(
@@ -285,3 +295,24 @@ def test_stemming_is_safe_across_threads():
 
     assert len(results) == 8
     assert all(result == expected for result in results)
+
+
+def test_header_announces_only_suggestion_count(client, employee):
+    # A live region around the list made screen readers read every suggestion again
+    # on each keystroke, so a separate status region gets only the count.
+    client.force_login(employee)
+    tags = dict(
+        (attrs.get("id"), attrs)
+        for _tag, attrs in start_tags(client.get(reverse("core:home")).content.decode())
+        if attrs.get("id")
+    )
+    assert "aria-live" not in tags["site-search-suggestions"]
+    assert tags["site-search-status"]["role"] == "status"
+
+
+def test_suggestions_send_count_to_status(client, corpus, employee):
+    client.force_login(employee)
+    html = client.get(SUGGEST_URL, {"q": "kristof"}).content.decode()
+    status = [attrs for _tag, attrs in start_tags(html) if attrs.get("id") == "site-search-status"]
+    assert status == [{"id": "site-search-status", "hx-swap-oob": "innerHTML"}]
+    assert 'hx-swap-oob="innerHTML">1 förslag</p>' in html

@@ -16,6 +16,15 @@ def _configure_postgres(sender, connection, **kwargs) -> None:
             )
 
 
+def _configure_sqlite(sender, connection, **kwargs) -> None:
+    if connection.vendor == "sqlite":
+        from genbo.search.functions import SQLITE_FOLD_FUNCTION, fold_for_sqlite
+
+        connection.connection.create_function(
+            SQLITE_FOLD_FUNCTION, 1, fold_for_sqlite, deterministic=True
+        )
+
+
 class SearchConfig(AppConfig):
     name = "genbo.search"
     label = "search"
@@ -23,3 +32,4 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         connection_created.connect(_configure_postgres, dispatch_uid="genbo.search.postgres")
+        connection_created.connect(_configure_sqlite, dispatch_uid="genbo.search.sqlite")

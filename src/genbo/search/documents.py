@@ -17,7 +17,7 @@ from genbo.forum.models import Post, Thread
 from genbo.library.models import Item
 from genbo.networks.models import Meeting, Network
 from genbo.search.models import BODY_MAX_LENGTH, Kind
-from genbo.search.text import plain_text
+from genbo.search.text import plain_text, words
 
 
 @dataclass
@@ -42,12 +42,12 @@ def _join(*parts: str) -> str:
 
 def _competence_fields(competences: Iterable[Competence]) -> tuple[str, list[int]]:
     """Return the labels and synonyms of `competences` as one text, and their ids."""
-    words, ids = [], []
+    labels, ids = [], []
     for competence in competences:
         ids.append(competence.pk)
-        words.append(competence.label)
-        words.extend(str(synonym) for synonym in competence.synonyms or [])
-    return " ".join(words), ids
+        labels.append(competence.label)
+        labels.extend(str(synonym) for synonym in competence.synonyms or [])
+    return " ".join(labels), ids
 
 
 def _ids(objects) -> list[int]:
@@ -59,13 +59,17 @@ def person_document(user) -> DocumentData | None:
         return None
     keywords, competence_ids = _competence_fields(user.competences.all())
     unit = user.unit.name if user.unit_id else ""
+    # Every signed-in employee sees the e-mail address on the profile, so a search for it
+    # may find the person. Queries leave out the domain, so only the words before the @
+    # are indexed, as plain words because PostgreSQL's parser keeps an address whole.
+    local_part = " ".join(words(user.email.partition("@")[0]))
     return DocumentData(
         kind=Kind.PERSON,
         object_id=user.pk,
         title=user.get_full_name() or user.email,
         url=user.get_absolute_url(),
         body=_join(user.title, unit, user.languages, user.presentation),
-        keywords=keywords,
+        keywords=f"{keywords} {local_part}".strip(),
         municipality_ids=[user.municipality_id] if user.municipality_id else [],
         competence_ids=competence_ids,
     )

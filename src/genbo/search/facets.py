@@ -92,6 +92,9 @@ def _capped_sql(queryset, fields: tuple[str, ...], limit: int) -> tuple[str, lis
 def count_facets(matching, filtered, filters, *, size: int, limit: int) -> Counted:
     """Return, per facet, up to `size` (value, label, count) rows, and the number of hits.
 
+    A chosen municipality, competence or network is in the rows of its facet with its
+    count, even when it is not among the `size` largest, so that facet has `size` + 1 rows.
+
     `matching` is the queryset of the documents the query matches and the user may see,
     with the date filters applied, and `filtered` the same with every filter applied.
     The kind facet returns every kind that has hits. At most `limit` + 1 rows of each are
@@ -138,12 +141,24 @@ def count_facets(matching, filtered, filters, *, size: int, limit: int) -> Count
     }
     for facet, (join, value, label) in joins.items():
         where, where_params = _where(filters, facet)
+        select = (
+            f"SELECT '{facet}' AS facet, {value} AS value, {label} AS label, COUNT(*) AS hits "
+            f"FROM hits h {join}"
+        )
         parts.append(
-            f"SELECT * FROM (SELECT '{facet}' AS facet, {value} AS value, {label} AS label, "
-            f"COUNT(*) AS hits FROM hits h {join}{where} GROUP BY {value}, {label} "
+            f"SELECT * FROM ({select}{where} GROUP BY {value}, {label} "
             f"ORDER BY hits DESC, {label} LIMIT %s) AS {facet}_facet"
         )
         params.extend([*where_params, size])
+        chosen = getattr(filters, facet)
+        if chosen is not None:
+            # The chosen value is counted on its own as well, because it may be outside
+            # the `size` largest.
+            condition = f"{where} AND m.id = %s" if where else " WHERE m.id = %s"
+            parts.append(
+                f"SELECT * FROM ({select}{condition} GROUP BY {value}, {label}) AS {facet}_chosen"
+            )
+            params.extend([*where_params, chosen.pk])
 
     columns = "id, kind, network_id, in_municipality, in_competence"
     sql = f"WITH hits ({columns}) AS MATERIALIZED ({hits_sql}) " + " UNION ALL ".join(parts)
@@ -151,7 +166,10 @@ def count_facets(matching, filtered, filters, *, size: int, limit: int) -> Count
         cursor.execute(sql, params)
         for facet, value, label, hits in cursor.fetchall():
             if facet in FACETS:
-                counted.rows[facet].append((str(value), label, hits))
+                row = (str(value), label, hits)
+                # The chosen value arrives twice when it is also among the largest.
+                if row not in counted.rows[facet]:
+                    counted.rows[facet].append(row)
             else:
                 setattr(counted, facet, hits)
     if not filters.any_facet:

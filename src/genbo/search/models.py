@@ -58,7 +58,8 @@ class SearchDocument(models.Model):
     object_id = models.PositiveBigIntegerField(_("object id"))
     title = models.CharField(pgettext_lazy("search document", "title"), max_length=TITLE_MAX_LENGTH)
     body = models.TextField(_("text"), blank=True)
-    # Competence labels and their synonyms, so that a synonym finds what is tagged.
+    # Competence labels and their synonyms, so that a synonym finds what is tagged, and
+    # for a person the words of the e-mail address before the @.
     keywords = models.TextField(_("keywords"), blank=True)
     url = models.CharField(_("address"), max_length=500)
     # The network whose member content this is, or null for content every employee may read.

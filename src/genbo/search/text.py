@@ -20,14 +20,20 @@ WORD_PATTERN = re.compile(r"[^\W_]+")
 
 # Folding maps the Swedish letters, and a few letters from names, to plain a-z, so
 # that a query typed on a keyboard without å, ä and ö still finds the word.
-FOLDING = str.maketrans("åäöæøéèêëüáàâíïóôú", "aaoaoeeeeuaaaiioou")
+UNFOLDED_LETTERS = "åäöæøéèêëüáàâíïóôú"
+FOLDED_LETTERS = "aaoaoeeeeuaaaiioou"
+FOLDING = str.maketrans(UNFOLDED_LETTERS, FOLDED_LETTERS)
 
-# Maximum length of a query in characters. The rest of the text is ignored.
+# Maximum length of a query in characters. The rest of the text is ignored, and so is
+# a word that the limit would cut.
 MAX_QUERY_LENGTH = 200
 # Maximum number of words of a query that take part in the search.
 MAX_QUERY_TERMS = 8
 # Words shorter than this match only whole stems, so that "a" does not match everything.
 MIN_PREFIX_LENGTH = 3
+
+# The @ of an e-mail address and the domain after it, which a query leaves out.
+ADDRESS_DOMAIN_PATTERN = re.compile(r"@\S*")
 
 # Function words that carry no subject, so they are left out of queries. The list is
 # short on purpose, because a word missing here still works and only narrows the search.
@@ -145,16 +151,35 @@ class Query:
         return [fold(term.word) for term in self.terms if len(term.word) >= 4]
 
 
+def _cut_query(text: str) -> str:
+    """Return `text` cut to MAX_QUERY_LENGTH characters, without a partial last word.
+
+    The fragment of a cut word would become a required term of its own and narrow the
+    search to almost nothing: "förskola förskola … fö".
+    """
+    if len(text) <= MAX_QUERY_LENGTH:
+        return text
+    kept = text[:MAX_QUERY_LENGTH]
+    if WORD_PATTERN.match(kept[-1]) and WORD_PATTERN.match(text[MAX_QUERY_LENGTH]):
+        # The limit falls inside a word. A query of one word that long keeps nothing.
+        kept = re.sub(r"[^\W_]+$", "", kept)
+    return kept.rstrip()
+
+
 def parse_query(raw: str, *, still_typing: bool = False) -> Query:
     """Turn what was typed into terms; syntax characters and SQL have no effect.
 
     With `still_typing`, as in the header's suggestions, the last word is kept even when it
     is a stop word, because it may be the start of a longer word ("för" in "förskola").
     """
-    text = " ".join((raw or "").split())
+    # NFC before cutting, so that the limit cannot separate a letter from its accent.
+    text = unicodedata.normalize("NFC", " ".join((raw or "").split()))
     truncated = len(text) > MAX_QUERY_LENGTH
-    text = text[:MAX_QUERY_LENGTH]
-    typed = words(text)
+    text = _cut_query(text)
+    # Only the part before the @ of an e-mail address is searched, because people's
+    # documents contain only that part. Every employee of a municipality shares the
+    # domain, so its words would match thousands of people.
+    typed = words(ADDRESS_DOMAIN_PATTERN.sub(" ", text))
     kept = [
         word
         for position, word in enumerate(typed)

@@ -10,10 +10,16 @@ puts the kind into the GIN indexes of both vectors.
 from django.db.models import Value
 
 from genbo.search.backends.base import Matcher, SearchBackend, boolean_sql, float_sql
+from genbo.search.models import NAME_KINDS
 from genbo.search.text import Query
 
 # ts_rank weights for D, C, B, A: folded text, folded title, text, title.
 RANK_WEIGHTS = "ARRAY[0.05, 0.2, 0.4, 1.0]::float4[]"
+# The same for names of people and networks, where the folded title weighs as much as
+# the title, because names are often typed without å, ä and ö. Otherwise a text that
+# writes "Bergstrom" would rank above the person Bergström.
+NAME_RANK_WEIGHTS = "ARRAY[0.05, 1.0, 0.4, 1.0]::float4[]"
+NAME_KINDS_SQL = ", ".join(f"'{kind.value}'" for kind in NAME_KINDS)
 # Names have at most this many words; longer queries skip the forgiving name match.
 MAX_NAME_TERMS = 3
 
@@ -60,7 +66,11 @@ class PostgresBackend(SearchBackend):
             text_match = Value(True)
         # Whole words rank above parts of compounds: "upphandling" finds both
         # "upphandlingen" and "upphandlingsregler", the first one higher.
-        rank = f"ts_rank({RANK_WEIGHTS}, {{table}}.vector, to_tsquery('simple', %s))"
+        weights = (
+            f"CASE WHEN {{table}}.kind IN ({NAME_KINDS_SQL}) "
+            f"THEN {NAME_RANK_WEIGHTS} ELSE {RANK_WEIGHTS} END"
+        )
+        rank = f"ts_rank({weights}, {{table}}.vector, to_tsquery('simple', %s))"
         score = float_sql(
             f"{rank} + {rank}", [tsquery_text(query), tsquery_text(query, prefix=False)]
         )

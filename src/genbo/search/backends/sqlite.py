@@ -15,6 +15,11 @@ from genbo.search.text import Query, fold, index_text, near_miss
 # bm25 weights of the columns title, body, folded title, folded body: a match with
 # å, ä and ö as typed ranks above a match of the folded words only.
 BM25 = "bm25(search_fts, 10.0, 3.0, 2.0, 0.6)"
+# The same for names of people and networks, where the folded title weighs as much as
+# the title, because names are often typed without å, ä and ö. Otherwise a text that
+# writes "Bergstrom" would rank above the person Bergström.
+NAME_BM25 = "bm25(search_fts, 10.0, 3.0, 10.0, 0.6)"
+NAME_KINDS_SQL = ", ".join(f"'{kind.value}'" for kind in NAME_KINDS)
 # Maximum names read per query for the forgiving match. The trigram index picks the closest.
 MAX_NAME_CANDIDATES = 200
 
@@ -100,7 +105,8 @@ class SqliteBackend(SearchBackend):
         # Whole words rank above parts of compounds: "upphandling" finds both
         # "upphandlingen" and "upphandlingsregler", the first one higher.
         rank = (
-            f"COALESCE((SELECT -{BM25} FROM search_fts "
+            f"COALESCE((SELECT CASE WHEN {{table}}.kind IN ({NAME_KINDS_SQL}) "
+            f"THEN -{NAME_BM25} ELSE -{BM25} END FROM search_fts "
             "WHERE search_fts MATCH %s AND search_fts.rowid = {pk}), 0.0)"
         )
         score = float_sql(

@@ -25,3 +25,62 @@
     });
   });
 })();
+
+// The arrow keys and Escape in the header's search suggestions. ArrowDown in the search
+// box moves to the first suggestion, ArrowUp and ArrowDown move between them and back to
+// the box, and Escape closes the list. Without JavaScript there are no suggestions, and
+// the form submits to the search page.
+(function () {
+  "use strict";
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var input = document.getElementById("site-search-q");
+    var list = document.getElementById("site-search-suggestions");
+    var status = document.getElementById("site-search-status");
+    if (!input || !list) {
+      return;
+    }
+
+    function links() {
+      return Array.prototype.slice.call(list.querySelectorAll("a[href]"));
+    }
+
+    function close() {
+      list.innerHTML = "";
+      if (status) {
+        status.textContent = "";
+      }
+    }
+
+    input.addEventListener("keydown", function (event) {
+      var found = links();
+      if (event.key === "ArrowDown" && found.length) {
+        event.preventDefault();
+        found[0].focus();
+      } else if (event.key === "Escape" && found.length) {
+        // The first Escape closes the list, and a second one clears the box as usual.
+        event.preventDefault();
+        close();
+      }
+    });
+
+    list.addEventListener("keydown", function (event) {
+      var found = links();
+      var index = found.indexOf(document.activeElement);
+      if (index < 0) {
+        return;
+      }
+      if (event.key === "ArrowDown") {
+        event.preventDefault();
+        found[Math.min(index + 1, found.length - 1)].focus();
+      } else if (event.key === "ArrowUp") {
+        event.preventDefault();
+        (index === 0 ? input : found[index - 1]).focus();
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        close();
+        input.focus();
+      }
+    });
+  });
+})();
