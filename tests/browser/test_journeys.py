@@ -304,6 +304,9 @@ def test_rate_limited_chat_messages_sent_later(browser, demo_portal):
 
     for body in bodies:
         assert sum(body in text for text in arrived) == 1, body
+    # The messages that waited go out oldest first, so the room shows them in typing order.
+    positions = [next(i for i, text in enumerate(arrived) if body in text) for body in bodies]
+    assert positions == sorted(positions)
     assert failed == 0
     assert alerts == 0
 

@@ -182,23 +182,42 @@ def test_rate_limited_message_fits_after_retry_after(topic_room, employee, setti
     assert Message.objects.count() == 3
 
 
-@pytest.mark.parametrize(
-    ("current", "previous", "elapsed"),
-    [(0, 20, 0.0), (5, 20, 0.3), (19, 3, 0.9), (20, 0, 0.5), (20, 20, 0.0), (10, 15, 0.99)],
-)
-def test_retry_after_is_the_first_second_that_fits(current, previous, elapsed):
-    limit, window = 20, 10
-    seconds = services.rate_retry_after(current, previous, elapsed, limit=limit, window=window)
+def test_rate_limit_counts_any_span_of_window(topic_room, employee, settings, monkeypatch):
+    # Twenty messages just before a window boundary still count 7.7 s later.
+    settings.GENBO_CHAT_RATE_MESSAGES = 20
+    settings.GENBO_CHAT_RATE_SECONDS = 10
+    clock = _Clock(3_000_009.3)
+    monkeypatch.setattr(services, "time", clock)
+    for _ in range(20):
+        send_message(topic_room, employee)
+    clock.now += 7.7
 
-    def fits(after: float) -> bool:
-        moment = elapsed + after / window
-        if moment < 1:
-            return current + 1 + previous * (1 - moment) <= limit
-        return 1 + current * (2 - moment) <= limit
+    with pytest.raises(services.RateLimited) as rejected:
+        send_message(topic_room, employee)
 
-    assert seconds >= 1
-    assert fits(seconds)
-    assert seconds == 1 or not fits(seconds - 1)
+    assert rejected.value.retry_after == 3
+    assert Message.objects.count() == 20
+
+
+def test_rate_limit_frees_oldest_first(topic_room, employee, settings, monkeypatch):
+    settings.GENBO_CHAT_RATE_MESSAGES = 2
+    settings.GENBO_CHAT_RATE_SECONDS = 10
+    clock = _Clock(4_000_000.0)
+    monkeypatch.setattr(services, "time", clock)
+    send_message(topic_room, employee)
+    clock.now += 4
+    send_message(topic_room, employee)
+    clock.now += 1
+
+    with pytest.raises(services.RateLimited) as rejected:
+        send_message(topic_room, employee)
+    assert rejected.value.retry_after == 5
+
+    clock.now += 5
+    send_message(topic_room, employee)
+    with pytest.raises(services.RateLimited) as rejected:
+        send_message(topic_room, employee)
+    assert rejected.value.retry_after == 4
 
 
 def test_mention_notifies_once_and_not_self(topic_room, employee, member):

@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 class RateLimited(ValidationError):
     """Raised when an employee sends more messages than the rate limit allows.
 
-    `retry_after` is the number of seconds until one more message fits within the limit.
+    `retry_after` is the number of whole seconds until one more message fits within the limit.
     """
 
     def __init__(self, message: str, *, retry_after: int):
@@ -228,60 +228,34 @@ def room_mark_read(*, room: Room, user, message_id: int) -> None:
 
 
 def check_rate(user_id: int) -> None:
-    """Raise RateLimited when `user_id` has sent too many messages lately.
+    """Raise RateLimited when `user_id` has sent GENBO_CHAT_RATE_MESSAGES messages within
+    the last GENBO_CHAT_RATE_SECONDS.
 
-    The limit applies to a sliding window. Its count is the messages of the current fixed
-    window plus the previous window's, weighted by the part of the previous window that
-    lies within the last GENBO_CHAT_RATE_SECONDS. With fixed windows alone, a burst at a
-    window boundary could send twice the limit. The counters live in the cache, so with
-    Redis all app processes share them. A rejected message does not count.
+    The times of the stored messages within that span live in the cache, so with Redis all
+    app processes share them. A rejected message is not counted, and no message gets in
+    before the time that the rejection gave in `retry_after`, because the oldest time
+    leaves the span only then. That keeps the messages a browser sends again in order.
     """
     window = settings.GENBO_CHAT_RATE_SECONDS
     limit = settings.GENBO_CHAT_RATE_MESSAGES
     now = time.time()
-    number = int(now // window)
-    key = f"chat-rate:{user_id}:{number}"
-    cache.add(key, 0, timeout=window * 2)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        # The key expired between add() and incr(); this message starts a new window.
-        cache.set(key, 1, timeout=window * 2)
-        count = 1
-    previous = cache.get(f"chat-rate:{user_id}:{number - 1}", 0)
-    elapsed = (now % window) / window
-    if count + previous * (1 - elapsed) <= limit:
-        return
-    try:
-        cache.decr(key)
-    except ValueError:
-        pass
-    retry_after = rate_retry_after(count - 1, previous, elapsed, limit=limit, window=window)
-    raise RateLimited(
-        ngettext(
-            "You are sending messages too fast. Wait %(seconds)d second and try again.",
-            "You are sending messages too fast. Wait %(seconds)d seconds and try again.",
-            retry_after,
+    key = f"chat-rate:{user_id}"
+    # NOTE: reading and writing the times is not atomic, so two messages of one employee
+    # handled at the same moment by two processes can both pass the last free place.
+    recent = [sent for sent in cache.get(key, []) if sent > now - window]
+    if len(recent) >= limit:
+        retry_after = max(1, math.ceil(recent[-limit] + window - now))
+        raise RateLimited(
+            ngettext(
+                "You are sending messages too fast. Wait %(seconds)d second and try again.",
+                "You are sending messages too fast. Wait %(seconds)d seconds and try again.",
+                retry_after,
+            )
+            % {"seconds": retry_after},
+            retry_after=retry_after,
         )
-        % {"seconds": retry_after},
-        retry_after=retry_after,
-    )
-
-
-def rate_retry_after(current: int, previous: int, elapsed: float, *, limit: int, window: int):
-    """Return the whole seconds until one more message fits within the sliding window.
-
-    `current` and `previous` are the messages counted in the current and the previous
-    fixed window, and `elapsed` is the part of the current window that has passed (0 to 1).
-    """
-    if current + 1 <= limit and previous:
-        # The message fits later in this window, once enough of the previous one has aged out.
-        fits_at = 1 - (limit - current - 1) / previous
-        if fits_at < 1:
-            return max(1, math.ceil((fits_at - elapsed) * window))
-    # Otherwise it fits in the next window, once enough of this one has aged out.
-    fits_at = 1 - (limit - 1) / current if current else 0
-    return max(1, math.ceil((1 - elapsed + max(0, fits_at)) * window))
+    recent.append(now)
+    cache.set(key, recent, timeout=window + 1)
 
 
 def _encodes_as_utf8(text: str) -> bool:

@@ -45,6 +45,10 @@
     // A message leaves this map with its "ack" or with an error that shows it as not
     // sent. After a reconnection every message still here is sent again.
     var pending = new Map();
+    // Set from a rate-limit error until the waiting messages are stored (see retryLater).
+    var holding = false;
+    var holdTimer = null;
+    var holdUntil = 0;
     // A copy of `pending` in sessionStorage, per room and per browser tab, so that a
     // reload, whether the server requests one or the person makes it, loses no message.
     // The page sends the copied messages again with their client ids, which the server
@@ -243,35 +247,59 @@
       }
       list.appendChild(element);
       log.scrollTop = log.scrollHeight;
-      var item = { body: body, element: element, retryTimer: null };
+      var item = { body: body, element: element };
       pending.set(clientId, item);
       savePending();
       return item;
     }
 
     function sendMessage(clientId, item) {
-      item.retryTimer = null;
       if (socket && socket.readyState === WebSocket.OPEN) {
         send({ type: "send", client_id: clientId, body: item.body });
       }
       // Otherwise the message waits in `pending` and goes out when the socket reopens.
     }
 
+    // After a rate-limit error the waiting messages go out one at a time, oldest first,
+    // each after the acknowledgement of the one before. Sent together, a later one could
+    // be stored before an earlier one that the server rejected.
+    function sendFirstPending() {
+      var first = pending.entries().next();
+      if (first.done) {
+        holding = false;
+        return;
+      }
+      first.value[1].element.querySelector(".chat-message__meta strong").textContent =
+        texts.sending;
+      sendMessage(first.value[0], first.value[1]);
+    }
+
     function sendPending() {
-      pending.forEach(function (item, clientId) {
-        if (item.retryTimer === null) {
-          sendMessage(clientId, item);
+      if (holding) {
+        if (holdTimer === null) {
+          sendFirstPending();
         }
+        return;
+      }
+      pending.forEach(function (item, clientId) {
+        sendMessage(clientId, item);
       });
     }
 
-    function retryLater(clientId, item, seconds) {
+    function retryLater(item, seconds) {
+      holding = true;
       item.rateLimited = true;
       item.element.querySelector(".chat-message__meta strong").textContent = texts.waiting;
-      item.retryTimer = window.setTimeout(function () {
-        item.element.querySelector(".chat-message__meta strong").textContent = texts.sending;
-        sendMessage(clientId, item);
-      }, seconds * 1000);
+      var until = Date.now() + seconds * 1000;
+      if (holdTimer !== null && until <= holdUntil) {
+        return;
+      }
+      window.clearTimeout(holdTimer);
+      holdUntil = until;
+      holdTimer = window.setTimeout(function () {
+        holdTimer = null;
+        sendFirstPending();
+      }, until - Date.now());
     }
 
     function waitingForRateLimit() {
@@ -330,6 +358,9 @@
           pending.delete(frame.client_id);
           savePending();
         }
+        if (holding && holdTimer === null) {
+          sendFirstPending();
+        }
         if (rateLimitShown && !waitingForRateLimit()) {
           clearError();
         }
@@ -342,7 +373,7 @@
       } else if (frame.type === "error") {
         var failed = frame.client_id && pending.get(frame.client_id);
         if (failed && frame.code === "rate_limited") {
-          retryLater(frame.client_id, failed, frame.retry_after || DEFAULT_RETRY_AFTER_SECONDS);
+          retryLater(failed, frame.retry_after || DEFAULT_RETRY_AFTER_SECONDS);
         } else if (failed) {
           // Sending the same text again would fail the same way. The text goes back
           // into an empty message box, or else stays in the list, marked as not sent,
@@ -390,8 +421,10 @@
         if (event.code === CLOSE_SIGNED_OUT || event.code === CLOSE_NO_ACCESS) {
           stopped = true;
           showStatus(texts.closed);
+          window.clearTimeout(holdTimer);
+          holdTimer = null;
+          holding = false;
           pending.forEach(function (item) {
-            window.clearTimeout(item.retryTimer);
             showNotSent(item, "");
           });
           pending.clear();
@@ -415,11 +448,17 @@
         textarea.focus();
         return;
       }
-      clearError();
       var clientId = randomUuid();
       var item = addPending(clientId, body);
       textarea.value = "";
       clientIdField.value = randomUuid();
+      if (holding) {
+        // It waits behind the messages that the rate limit holds back.
+        item.rateLimited = true;
+        item.element.querySelector(".chat-message__meta strong").textContent = texts.waiting;
+        return;
+      }
+      clearError();
       sendMessage(clientId, item);
     });
 
