@@ -638,3 +638,30 @@ def test_header_search_submits_without_javascript(browser, demo_portal):
     context.close()
 
     assert re.fullmatch(r"\d+ träffar", heading)
+
+
+def test_search_suggestion_focus_survives_new_list(browser, demo_portal):
+    # Typing on and pressing ArrowDown at once focuses a link of the old list, which the
+    # answer to the longer text then replaces.
+    page = browser.new_page()
+    sign_in(page, demo_portal, "employee")
+    box = page.locator("#site-search-q")
+    links = page.locator("#site-search-suggestions a")
+    box.focus()
+    page.keyboard.type("jo")
+    links.first.wait_for()
+    page.evaluate(
+        "document.getElementById('site-search-suggestions')"
+        ".addEventListener('htmx:afterSwap', () => { window.suggestionsSwapped = true; })"
+    )
+
+    page.keyboard.type("h")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_function("window.suggestionsSwapped === true")
+    focused = page.evaluate(
+        "document.activeElement.closest('#site-search-suggestions') !== null"
+        " || document.activeElement.id === 'site-search-q'"
+    )
+    page.close()
+
+    assert focused

@@ -64,6 +64,19 @@
       }
     });
 
+    // A list that arrives while a suggestion of the previous list has the focus replaces
+    // that link, which would drop the focus to the page. It goes to the new first link.
+    var focusedBeforeSwap = false;
+    list.addEventListener("htmx:beforeSwap", function () {
+      focusedBeforeSwap = list.contains(document.activeElement);
+    });
+    list.addEventListener("htmx:afterSwap", function () {
+      if (focusedBeforeSwap) {
+        focusedBeforeSwap = false;
+        (links()[0] || input).focus();
+      }
+    });
+
     list.addEventListener("keydown", function (event) {
       var found = links();
       var index = found.indexOf(document.activeElement);
