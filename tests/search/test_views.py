@@ -316,3 +316,10 @@ def test_suggestions_send_count_to_status(client, corpus, employee):
     status = [attrs for _tag, attrs in start_tags(html) if attrs.get("id") == "site-search-status"]
     assert status == [{"id": "site-search-status", "hx-swap-oob": "innerHTML"}]
     assert 'hx-swap-oob="innerHTML">1 förslag</p>' in html
+
+
+def test_one_long_word_says_nothing_searched(client, corpus, employee):
+    html = _get(client, employee, q="a" * 300).content.decode()
+
+    assert "så inget söktes" in html
+    assert "bara början" not in html
