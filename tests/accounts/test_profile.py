@@ -12,6 +12,7 @@ from django.utils.html import escape
 from PIL import ExifTags, Image
 
 from genbo.accounts.models import Competence
+from genbo.accounts.provisioning import DirectoryProfile, user_provision
 from genbo.core.models import AuditEvent, Municipality, OrganisationUnit
 from tests.helpers import field_block, image_bytes, in_swedish, is_login_redirect, start_tags
 
@@ -186,6 +187,54 @@ def test_presentation_with_script_is_stored_and_escaped(as_employee, employee):
     assert [
         tag for tag, attrs in start_tags(html) if tag == "script" and not attrs.get("src")
     ] == []
+
+
+def test_profile_edit_removes_bidi_controls(as_employee, employee):
+    data = _profile_data(
+        employee,
+        first_name="Elin\u202e",
+        last_name="\u2066Eriksson\u2069",
+        title="Utvecklings\u202eledare",
+        presentation="Jag arbetar med \u202dverksamhetsutveckling\u202c.",
+    )
+
+    response = as_employee.post(EDIT_URL, data)
+
+    employee.refresh_from_db()
+    assert response.status_code == 302
+    assert employee.first_name == "Elin"
+    assert employee.last_name == "Eriksson"
+    assert employee.title == "Utvecklingsledare"
+    assert employee.presentation == "Jag arbetar med verksamhetsutveckling."
+
+
+def test_profile_edit_bidi_only_name_is_required(as_employee, employee):
+    response = as_employee.post(EDIT_URL, _profile_data(employee, last_name="\u202e\u2066"))
+
+    assert response.status_code == 200
+    assert REQUIRED in field_block(response.content.decode(), "last_name")
+
+
+def test_provisioning_removes_bidi_controls(employee):
+    profile = DirectoryProfile(
+        subject="abc-123",
+        email="nils.nord@helsingborg.example",
+        first_name="Nils\u202e",
+        last_name="\u2067Nord\u2069",
+        title="Handläggare\u202a",
+        department="Social\u202eförvaltningen",
+    )
+
+    link, created = user_provision(
+        municipality=employee.municipality, profile=profile, source="scim"
+    )
+
+    user = link.user
+    assert created
+    assert user.first_name == "Nils"
+    assert user.last_name == "Nord"
+    assert user.title == "Handläggare"
+    assert user.unit.name == "Socialförvaltningen"
 
 
 # Photos

@@ -575,6 +575,9 @@ def test_chat_mention_picked_by_name(browser, demo_portal):
         sent = page.wait_for_selector("#chat-messages li[data-id]:has-text('Kan du titta')")
         link = sent.query_selector(".chat-message__body a")
         assert link.inner_text() == "@Johan Bergström"
+        # Sending empties the mention search, so the next message starts without it.
+        assert page.input_value("#mention-q") == ""
+        assert page.locator("#mention-results *").count() == 0
     finally:
         context.close()
 

@@ -10,7 +10,7 @@ from genbo.chat.models import Message, Room
 from genbo.chat.selectors import MESSAGES_PER_PAGE, message_payload
 from genbo.core.names import INVISIBLE_NAME_ERROR
 from tests.chat.conftest import send_message
-from tests.factories import UserFactory
+from tests.factories import UserFactory, add_member
 from tests.helpers import field_block, in_swedish, start_tags
 
 pytestmark = pytest.mark.django_db
@@ -417,6 +417,26 @@ def test_mention_suggestions_closed_network_members(
         f"@[Karin Sammankallande](user:{convener.pk})"
     ]
     assert _mention_buttons(client.get(url, {"mention_q": "Olle"})) == []
+
+
+def test_mention_suggestions_folded_and_by_address(
+    client, member, convener, closed_network, closed_room
+):
+    reader = UserFactory(
+        first_name="Göran", last_name="Bergström", email="goran.bergstrom@helsingborg.example"
+    )
+    add_member(closed_network, reader)
+    # Same name and address prefix, but not a member of the closed network.
+    UserFactory(first_name="Gösta", last_name="Bergström", email="gosta.bergstrom@bjuv.example")
+    client.force_login(member)
+    url = reverse("chat:mention_suggest", args=[closed_room.pk])
+    expected = [f"@[Göran Bergström](user:{reader.pk})"]
+
+    assert _mention_buttons(client.get(url, {"mention_q": "bergstrom"})) == expected
+    assert _mention_buttons(client.get(url, {"mention_q": "goran"})) == expected
+    assert _mention_buttons(client.get(url, {"mention_q": "goran.berg"})) == expected
+    assert _mention_buttons(client.get(url, {"mention_q": "gosta"})) == []
+    assert _mention_buttons(client.get(url, {"mention_q": "gosta.bergstrom@bjuv"})) == []
 
 
 def test_mention_suggestions_404_for_hidden_room(client, outsider, closed_room):

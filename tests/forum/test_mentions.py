@@ -7,6 +7,8 @@ from django.urls import reverse
 from genbo.forum import services
 from genbo.forum.mentions import (
     MAX_MENTIONS_PER_POST,
+    MENTION_PATTERN,
+    mention_markup,
     mentioned_ids,
     render_chat_message_body,
     render_post_body,
@@ -31,6 +33,35 @@ def test_mention_shows_real_name_not_typed_text(employee, member):
 
     assert f"@[{employee.get_full_name()}](user:{employee.pk})" in post.body
     assert "logga in" not in post.body
+
+
+def test_mention_of_longest_name_is_recognised(employee):
+    person = UserFactory(first_name="Å" * 80, last_name="B" * 80)
+
+    markup = mention_markup(person)
+
+    match = MENTION_PATTERN.fullmatch(markup)
+    assert match is not None
+    assert match["name"] == "Å" * 80 + " " + "B" * 78 + "…"
+    assert mentioned_ids(f"Hej {markup}!") == [person.pk]
+
+
+def test_reply_keeps_mention_of_longest_name(employee, member):
+    person = UserFactory(first_name="Å" * 80, last_name="B" * 80)
+    thread = _ask(employee)
+
+    post = services.post_reply(thread=thread, author=member, body=f"Fråga {mention_markup(person)}")
+
+    assert mentioned_ids(post.body) == [person.pk]
+
+
+def test_mention_of_name_of_brackets_shows_address(employee):
+    person = UserFactory(first_name="[", last_name="]", email="klamrar@bjuv.example")
+
+    markup = mention_markup(person)
+
+    assert markup == f"@[klamrar@bjuv.example](user:{person.pk})"
+    assert mentioned_ids(markup) == [person.pk]
 
 
 def test_mentions_inside_quotes_and_code_notify_nobody(employee, member, convener):

@@ -199,6 +199,28 @@ def test_network_texts_with_script_are_escaped_in_directory(as_employee, employe
     assert "&lt;script&gt;" in html
 
 
+def test_network_create_removes_bidi_controls(as_employee):
+    data = _network_data(
+        purpose="Vi delar \u202eerfarenheter\u202c.",
+        description="Vi ses \u2066en gång\u2069 i månaden.\u202e",
+    )
+
+    response = as_employee.post(reverse("networks:create"), data)
+
+    network = Network.objects.get(slug="digital-utveckling")
+    assert response.status_code == 302
+    assert network.purpose == "Vi delar erfarenheter."
+    assert network.description == "Vi ses en gång i månaden."
+
+
+def test_network_create_bidi_only_purpose_required(as_employee):
+    response = as_employee.post(reverse("networks:create"), _network_data(purpose="\u202e"))
+
+    assert response.status_code == 200
+    assert not Network.objects.exists()
+    assert REQUIRED in field_block(response.content.decode(), "purpose")
+
+
 def test_network_create_rejects_invisible_name(as_employee):
     response = as_employee.post(
         reverse("networks:create"), _network_data(name="\ufeff\u200b", slug="")

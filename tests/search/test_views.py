@@ -240,6 +240,21 @@ def test_stored_html_is_escaped_in_title_and_snippet(client, employee):
     assert "<mark>Blankett</mark>" in html
 
 
+def test_search_hits_without_bidi_controls(client, employee):
+    LibraryItemFactory(
+        title="Blankett \u202efel\u202c",
+        description="En \u2066blankett\u2069 för ansökan. \u202eOm bygglov.",
+    )
+    reindex()
+
+    html = _get(client, employee, q="blankett").content.decode()
+
+    for control in ("\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2069"):
+        assert control not in html
+    assert "<mark>Blankett</mark> fel" in html
+    assert "En <mark>blankett</mark> för ansökan. Om bygglov." in html
+
+
 def test_suggestions_list_people_networks_and_competences(client, corpus, employee):
     client.force_login(employee)
     response = client.get(SUGGEST_URL, {"q": "kristof"})

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from genbo.accounts.models import IdentityLink, User
 from genbo.core.audit import audit_record
 from genbo.core.models import Municipality, OrganisationUnit
+from genbo.core.names import without_bidi_controls
 from genbo.search.services import index_object, remove_object
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,12 @@ class DirectoryProfile:
     active: bool | None = True
 
 
+def _clean_text(value: str | None) -> str:
+    # Directory values are shown as names and titles, where an unclosed bidirectional
+    # override would reverse the text after it.
+    return " ".join(without_bidi_controls(value or "").split())
+
+
 def _clean_profile(profile: DirectoryProfile) -> DirectoryProfile:
     subject = (profile.subject or "").strip()
     if not subject or len(subject) > 255:
@@ -61,10 +68,10 @@ def _clean_profile(profile: DirectoryProfile) -> DirectoryProfile:
     return DirectoryProfile(
         subject=subject,
         email=email,
-        first_name=" ".join((profile.first_name or "").split())[:NAME_MAX_LENGTH],
-        last_name=" ".join((profile.last_name or "").split())[:NAME_MAX_LENGTH],
-        title=" ".join((profile.title or "").split())[:TITLE_MAX_LENGTH],
-        department=" ".join((profile.department or "").split())[:UNIT_NAME_MAX_LENGTH],
+        first_name=_clean_text(profile.first_name)[:NAME_MAX_LENGTH],
+        last_name=_clean_text(profile.last_name)[:NAME_MAX_LENGTH],
+        title=_clean_text(profile.title)[:TITLE_MAX_LENGTH],
+        department=_clean_text(profile.department)[:UNIT_NAME_MAX_LENGTH],
         phone=(profile.phone or "").strip()[:40],
         active=profile.active,
     )

@@ -178,6 +178,28 @@ def name_direct_rooms(rooms: Iterable[Room], user) -> None:
 def direct_people_suggestions(user, text: str, *, limit: int = 8) -> list:
     """Return active colleagues other than `user` whose name or e-mail address starts with `text`.
 
+    Names are matched as in `_people_by_name_or_address`.
+    """
+    people = get_user_model().objects.filter(is_active=True).exclude(pk=user.pk)
+    return _people_by_name_or_address(people, text, limit)
+
+
+def mention_candidates(room: Room, user, text: str, *, limit: int = 8) -> list:
+    """Return the active colleagues who may read `room` and whose name or e-mail address
+    starts with `text`.
+
+    Names are matched as in `_people_by_name_or_address`. `user` is left out, because
+    mentioning oneself notifies nobody.
+    """
+    from genbo.chat.services import users_who_can_read_room
+
+    people = users_who_can_read_room(room, get_user_model().objects.exclude(pk=user.pk))
+    return _people_by_name_or_address(people, text, limit)
+
+
+def _people_by_name_or_address(people, text: str, limit: int) -> list:
+    """Return up to `limit` of the user queryset `people` whose name or address starts with `text`.
+
     Each word of `text` (up to three) must start the first name, the last name or the
     address. When no name matches as typed, the names are compared folded, so that
     "bergstrom" finds Bergström.
@@ -185,7 +207,6 @@ def direct_people_suggestions(user, text: str, *, limit: int = 8) -> list:
     words = text.split()[:3]
     if not words:
         return []
-    people = get_user_model().objects.filter(is_active=True).exclude(pk=user.pk)
     as_typed = people
     for word in words:
         as_typed = as_typed.filter(
@@ -213,26 +234,6 @@ def direct_people_suggestions(user, text: str, *, limit: int = 8) -> list:
 
 
 def _first_people(people, limit: int) -> list:
-    return list(
-        people.select_related("municipality").order_by("first_name", "last_name", "pk")[:limit]
-    )
-
-
-def mention_candidates(room: Room, user, text: str, *, limit: int = 8) -> list:
-    """Return the active colleagues who may read `room` and whose name starts with `text`.
-
-    Each word of `text` (up to three) must start the first or the last name. `user` is
-    left out, because mentioning oneself notifies nobody.
-    """
-    from genbo.chat.services import users_who_can_read_room
-
-    words = text.split()
-    if not words:
-        return []
-    people = get_user_model().objects.exclude(pk=user.pk)
-    for word in words[:3]:
-        people = people.filter(Q(first_name__istartswith=word) | Q(last_name__istartswith=word))
-    people = users_who_can_read_room(room, people)
     return list(
         people.select_related("municipality").order_by("first_name", "last_name", "pk")[:limit]
     )

@@ -8,7 +8,10 @@ from django.utils.safestring import SafeString
 
 from genbo.core.markdown import render_markdown
 
-MENTION_PATTERN = re.compile(r"@\[(?P<name>[^\[\]\n]{1,160})\]\(user:(?P<id>[0-9]{1,12})\)")
+MAX_MENTION_NAME_LENGTH = 160
+MENTION_PATTERN = re.compile(
+    rf"@\[(?P<name>[^\[\]\n]{{1,{MAX_MENTION_NAME_LENGTH}}})\]\(user:(?P<id>[0-9]{{1,12}})\)"
+)
 # More mentions than this in one post look like a mass mailing and are refused.
 MAX_MENTIONS_PER_POST = 10
 # Quoted lines, fenced code and inline code are what someone else wrote or literal text,
@@ -26,8 +29,21 @@ def mentioned_ids(body: str) -> list[int]:
     return ids
 
 
+def _without_brackets(text: str) -> str:
+    return " ".join(text.replace("[", "").replace("]", "").split())
+
+
 def _mention_name(user) -> str:
-    return " ".join(user.get_full_name().replace("[", "").replace("]", "").split())
+    """Return the name that a mention of `user` shows, in a form MENTION_PATTERN accepts.
+
+    A full name can be 161 characters long (two names of 80 and a space), so a name
+    longer than MAX_MENTION_NAME_LENGTH is cut and ends with "…". A name of only
+    brackets and white space is replaced by the e-mail address.
+    """
+    name = _without_brackets(user.get_full_name()) or _without_brackets(user.email)
+    if len(name) > MAX_MENTION_NAME_LENGTH:
+        name = name[: MAX_MENTION_NAME_LENGTH - 1].rstrip() + "…"
+    return name
 
 
 def mention_markup(user) -> str:

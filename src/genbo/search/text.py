@@ -15,6 +15,8 @@ import snowballstemmer
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from genbo.core.names import without_bidi_controls
+
 # Letters and digits; everything else, FTS syntax characters included, separates words.
 WORD_PATTERN = re.compile(r"[^\W_]+")
 
@@ -216,7 +218,12 @@ def plain_text(markdown: str) -> str:
 
 
 def highlight(text: str, terms: list[Term]) -> SafeString:
-    """Escape `text` and then wrap the words that match `terms` in <mark>."""
+    """Escape `text` and then wrap the words that match `terms` in <mark>.
+
+    Bidirectional controls are removed first, because an unclosed override in a stored
+    title or text would reverse the rest of the results page.
+    """
+    text = without_bidi_controls(text)
     parts: list[str] = []
     position = 0
     for match in WORD_PATTERN.finditer(text):
@@ -231,6 +238,7 @@ def highlight(text: str, terms: list[Term]) -> SafeString:
 
 def snippet(text: str, terms: list[Term], *, length: int = 220) -> SafeString:
     """Return about `length` characters of `text` around its first match, highlighted."""
+    text = without_bidi_controls(text)
     start = 0
     for match in WORD_PATTERN.finditer(text):
         if any(term.matches(match.group().casefold()) for term in terms):

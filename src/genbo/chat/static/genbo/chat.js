@@ -452,6 +452,7 @@
       var item = addPending(clientId, body);
       textarea.value = "";
       clientIdField.value = randomUuid();
+      clearMentionSearch();
       if (holding) {
         // It waits behind the messages that the rate limit holds back.
         item.rateLimited = true;
@@ -477,6 +478,28 @@
 
     restorePending();
     connect();
+  }
+
+  // Empties the mention search of the form once its message is sent, so that the next
+  // message does not start with the previous search and its results.
+  function clearMentionSearch() {
+    var search = document.getElementById("mention-q");
+    if (!search) {
+      return;
+    }
+    // A search request still in flight would otherwise fill the results again.
+    if (window.htmx) {
+      window.htmx.trigger(search, "htmx:abort");
+    }
+    search.value = "";
+    var results = document.getElementById("mention-results");
+    if (results) {
+      results.replaceChildren();
+    }
+    var status = document.querySelector("#chat-mention [data-mention-status]");
+    if (status) {
+      status.textContent = "";
+    }
   }
 
   // htmx puts the older messages above the shown ones and replaces the "Show older
