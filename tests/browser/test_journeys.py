@@ -645,7 +645,7 @@ def test_header_search_submits_without_javascript(browser, demo_portal):
 
 def test_search_suggestion_focus_survives_new_list(browser, demo_portal):
     # Typing on and pressing ArrowDown at once focuses a link of the old list, which the
-    # answer to the longer text then replaces.
+    # response for the longer text then replaces.
     page = browser.new_page()
     sign_in(page, demo_portal, "employee")
     box = page.locator("#site-search-q")

@@ -12,7 +12,7 @@ from genbo.accounts.models import (
 )
 from genbo.accounts.photos import PhotoError, read_photo
 from genbo.core.models import OrganisationUnit
-from genbo.core.names import without_bidi_controls
+from genbo.core.names import clean_text_field
 
 MAX_COMPETENCES = 40
 
@@ -149,27 +149,19 @@ class ProfileForm(forms.ModelForm):
             "size": filesizeformat(settings.GENBO_PHOTO_MAX_BYTES)
         }
 
-    def _clean_text(self, name: str) -> str:
-        # An unclosed bidirectional override in a name, title or presentation reverses the
-        # text after it wherever the profile is shown, for example in lists of people.
-        value = without_bidi_controls(self.cleaned_data[name]).strip()
-        if not value and self.fields[name].required:
-            raise forms.ValidationError(
-                self.fields[name].error_messages["required"], code="required"
-            )
-        return value
-
+    # An unclosed bidirectional override in a name, title or presentation reverses the
+    # text after it wherever the profile is shown, for example in lists of people.
     def clean_first_name(self) -> str:
-        return self._clean_text("first_name")
+        return clean_text_field(self, "first_name")
 
     def clean_last_name(self) -> str:
-        return self._clean_text("last_name")
+        return clean_text_field(self, "last_name")
 
     def clean_title(self) -> str:
-        return self._clean_text("title")
+        return clean_text_field(self, "title")
 
     def clean_presentation(self) -> str:
-        return self._clean_text("presentation")
+        return clean_text_field(self, "presentation")
 
     def clean_photo(self):
         upload = self.cleaned_data.get("photo")

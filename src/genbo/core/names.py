@@ -34,6 +34,18 @@ def without_bidi_controls(text: str) -> str:
     return text.translate(BIDI_CONTROLS)
 
 
+def clean_text_field(form, name: str) -> str:
+    """Return the cleaned value of the text field `name` of `form` without bidirectional
+    controls, for a form's clean_<name> method.
+
+    Raises the field's "required" error when a required field held only such controls.
+    """
+    value = without_bidi_controls(form.cleaned_data[name]).strip()
+    if not value and form.fields[name].required:
+        raise ValidationError(form.fields[name].error_messages["required"], code="required")
+    return value
+
+
 def _is_visible(character: str) -> bool:
     if character in _BLANK_CHARACTERS:
         return False

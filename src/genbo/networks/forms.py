@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from genbo.accounts.forms import CompetenceField
 from genbo.core.models import Municipality
-from genbo.core.names import clean_display_name, without_bidi_controls
+from genbo.core.names import clean_display_name, clean_text_field
 from genbo.networks.models import Meeting, Membership, Network
 
 DATETIME_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -124,20 +124,12 @@ class NetworkForm(forms.ModelForm):
             )
         return name
 
+    # An unclosed bidirectional override reverses the text after it on the page.
     def clean_purpose(self) -> str:
-        return self._without_bidi_controls("purpose")
+        return clean_text_field(self, "purpose")
 
     def clean_description(self) -> str:
-        return self._without_bidi_controls("description")
-
-    def _without_bidi_controls(self, name: str) -> str:
-        # An unclosed bidirectional override reverses the text after it on the page.
-        value = without_bidi_controls(self.cleaned_data[name]).strip()
-        if not value and self.fields[name].required:
-            raise forms.ValidationError(
-                self.fields[name].error_messages["required"], code="required"
-            )
-        return value
+        return clean_text_field(self, "description")
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"].lower()
