@@ -168,10 +168,16 @@ def find_targets(rng: random.Random) -> dict[str, str]:
 
 
 def create_sessions(rng: random.Random, count: int) -> tuple[list[str], list]:
-    """Sign in `count` sampled employees through the session store; return cookies and users."""
+    """Sign in `count` sampled employees through the session store; return cookies and users.
+
+    Each employee's Cookie header also carries a CSRF cookie, as a browser sends it from
+    its second page on. Without it every page drew a new CSRF secret and set the cookie.
+    """
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.cache import SessionStore
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+    from django.utils.crypto import get_random_string
 
     from genbo.accounts.models import User
     from genbo.demo.volume.base import VOLUME_EMAIL_DOMAIN
@@ -189,16 +195,24 @@ def create_sessions(rng: random.Random, count: int) -> tuple[list[str], list]:
         session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.save()
-        cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
+        csrf_secret = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
+        cookies.append(
+            f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
+            f"{settings.CSRF_COOKIE_NAME}={csrf_secret}"
+        )
     return cookies, users
 
 
 def delete_sessions(cookies: list[str]) -> None:
     """Delete the benchmark's sessions from the store, so that none outlive the run."""
+    from django.conf import settings
     from django.contrib.sessions.backends.cache import SessionStore
 
     for cookie in cookies:
-        SessionStore(session_key=cookie.split("=", 1)[1]).delete()
+        for pair in cookie.split("; "):
+            name, _equals, value = pair.partition("=")
+            if name == settings.SESSION_COOKIE_NAME:
+                SessionStore(session_key=value).delete()
 
 
 def measure_in_process(path: str, user, *, repeat: int) -> dict:

@@ -22,12 +22,20 @@ drawn after the posts are read, so no post text can contain it.
 Access is checked before any of this: the caller passes a thread that
 get_thread_for_user returned for the viewer.
 
+The content of the whole thread page (heading, answer, posts, reply form) is cached the
+same way, under the key of its posts extended by a digest of the thread's own facts that
+the content shows: title, topic, network, follow state, lock and deletion, and the
+accepted answer. The reply form's idempotency token and the pagination links are
+placeholders as well, filled in for each response; the pagination needs the request's
+query string.
+
 Changes that bypass the services and the admin, and changes to an author's name, title
 or municipality or to a competence's label, show after at most CACHE_SECONDS.
 """
 
 import hashlib
 import secrets
+import uuid
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -38,6 +46,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
+from genbo.forum.forms import ReplyForm
 from genbo.forum.models import Post, PostRevision, PostVote, Thread
 from genbo.forum.selectors import POSTS_PER_PAGE
 
@@ -51,12 +60,75 @@ class ThreadPostsPage:
     competence_labels: list[str]
 
 
+@dataclass(frozen=True)
+class ThreadPageContent:
+    page: Page  # its object_list contains (post id, author id) pairs
+    html: SafeString
+
+
+@dataclass
+class _ViewerPage:
+    """One page of a thread's posts as one viewer sees it."""
+
+    index: dict
+    page: Page
+    own_ids: list[int]
+    voted_ids: set[int]
+    posts: list[Post] | None  # read already when the index was not cached
+
+
 def thread_posts_page(request, thread: Thread) -> ThreadPostsPage:
     """Return the requested page of posts, the HTML of its posts, and the labels of the
     thread's competences.
 
     `thread` must come from get_thread_for_user for the requesting user.
     """
+    viewer_page = _viewer_page(request, thread)
+    placeholder, html = _posts_entry(thread, viewer_page, request.user)
+    # The HTML was built from escaped and sanitised parts by the template engine.
+    html = mark_safe(html.replace(placeholder, get_token(request)))
+    return ThreadPostsPage(
+        page=viewer_page.page, html=html, competence_labels=viewer_page.index["competence_labels"]
+    )
+
+
+def thread_page_content(request, thread: Thread) -> ThreadPageContent:
+    """Return the requested page of posts and the HTML of the thread page's content, with
+    an empty reply form.
+
+    `thread` must come from get_thread_for_user for the requesting user. Use it only when
+    the query string holds nothing but the page number: other parameters would each make
+    a cache entry of their own.
+    """
+    user = request.user
+    viewer_page = _viewer_page(request, thread)
+    key = _html_key(
+        thread,
+        page_number=viewer_page.page.number,
+        is_staff=user.is_staff,
+        own_ids=viewer_page.own_ids,
+        voted_ids=sorted(viewer_page.voted_ids),
+        head=_head_facts(thread),
+    )
+    entry = cache.get(key)
+    if entry is None:
+        entry = _render_content(thread, viewer_page, user)
+        cache.set(key, entry, CACHE_SECONDS)
+
+    placeholders, html = entry
+    pagination = render_to_string(
+        "core/pagination.html", {"page": viewer_page.page}, request=request
+    )
+    html = (
+        html.replace(placeholders["csrf"], get_token(request))
+        .replace(placeholders["token"], str(uuid.uuid4()))
+        .replace(placeholders["pagination"], pagination)
+    )
+    # The HTML was built from escaped and sanitised parts by the template engine.
+    return ThreadPageContent(page=viewer_page.page, html=mark_safe(html))
+
+
+def _viewer_page(request, thread: Thread) -> _ViewerPage:
     user = request.user
     index_key = f"forum:thread:{thread.pk}:v{thread.content_version}:index"
     index = cache.get(index_key)
@@ -84,28 +156,29 @@ def thread_posts_page(request, thread: Thread) -> ThreadPostsPage:
         # viewer's thanks as a subquery, rather than the thanks in a query of their own.
         posts = _load_posts(post_ids, user=user)
         voted_ids = {post.pk for post in posts if post.has_voted}
+    return _ViewerPage(index=index, page=page, own_ids=own_ids, voted_ids=voted_ids, posts=posts)
 
+
+def _posts_entry(thread: Thread, viewer_page: _ViewerPage, user) -> tuple[str, str]:
+    """Return the cached placeholder and HTML of the page's posts, rendered if missing."""
     html_key = _html_key(
         thread,
-        page_number=page.number,
+        page_number=viewer_page.page.number,
         is_staff=user.is_staff,
-        own_ids=own_ids,
-        voted_ids=sorted(voted_ids),
+        own_ids=viewer_page.own_ids,
+        voted_ids=sorted(viewer_page.voted_ids),
     )
+    posts = viewer_page.posts
     entry = cache.get(html_key) if posts is None else None
     if entry is None:
         if posts is None:
-            posts = _load_posts(post_ids)
+            posts = _load_posts([post_id for post_id, _author_id in viewer_page.page.object_list])
         for post in posts:
-            post.has_voted = post.pk in voted_ids
+            post.has_voted = post.pk in viewer_page.voted_ids
             post.is_own = post.author_id == user.pk
         entry = _render(thread, posts, viewer_is_staff=user.is_staff)
         cache.set(html_key, entry, CACHE_SECONDS)
-
-    placeholder, html = entry
-    # The HTML was built from escaped and sanitised parts by the template engine.
-    html = mark_safe(html.replace(placeholder, get_token(request)))
-    return ThreadPostsPage(page=page, html=html, competence_labels=index["competence_labels"])
+    return entry
 
 
 def _load_posts(post_ids: list[int], *, user=None) -> list[Post]:
@@ -131,16 +204,74 @@ def _html_key(
     is_staff: bool,
     own_ids: list[int],
     voted_ids: list[int],
+    head: str = "",
 ) -> str:
-    """Return the cache key of a page's HTML, made of every input of the template that varies."""
+    """Return the cache key of a page's HTML, made of every input of the template that varies.
+
+    `head` holds the thread's facts that the page content shows; it is empty for the posts.
+    """
     viewer = f"staff={is_staff};accept={thread.can_accept};own={own_ids};voted={voted_ids}"
+    if head:
+        viewer = f"{viewer};head={head}"
     viewer_digest = hashlib.blake2b(viewer.encode(), digest_size=16).hexdigest()
     language = translation.get_language()
     time_zone = timezone.get_current_timezone_name()
     return (
         f"forum:thread:{thread.pk}:v{thread.content_version}:page{page_number}"
-        f":{language}:{time_zone}:{viewer_digest}"
+        f":{language}:{time_zone}:{'content' if head else 'posts'}:{viewer_digest}"
     )
+
+
+def _head_facts(thread: Thread) -> str:
+    """Return the thread's facts that the content around the posts shows, as one string.
+
+    Everything thread_content.html reads from the thread must be here, apart from what
+    the content version covers: the accepted answer's text changes with the version.
+    """
+    topic = thread.topic
+    network = thread.network
+    accepted = thread.accepted_post
+    facts = (
+        thread.title,
+        thread.is_following,
+        thread.locked_at,
+        thread.deleted_at,
+        (topic.pk, topic.name, topic.slug),
+        network and (network.pk, network.name, network.slug, network.access),
+        accepted
+        and (
+            accepted.pk,
+            accepted.deleted_at,
+            accepted.hidden_at,
+            accepted.author_id,
+            accepted.author and accepted.author.get_full_name(),
+        ),
+    )
+    return repr(facts)
+
+
+def _render_content(thread: Thread, viewer_page: _ViewerPage, user) -> tuple[dict, str]:
+    """Render the page content with fresh placeholders; return them and the HTML."""
+    posts_placeholder, posts_html = _posts_entry(thread, viewer_page, user)
+    placeholders = {
+        name: f"{name}-placeholder-{secrets.token_hex(16)}"
+        for name in ("csrf", "token", "pagination")
+    }
+    html = render_to_string(
+        "forum/thread_content.html",
+        {
+            "thread": thread,
+            "competence_labels": viewer_page.index["competence_labels"],
+            "page": viewer_page.page,
+            # Drawn after the posts were read, so no post text contains the placeholders.
+            "posts_html": mark_safe(posts_html.replace(posts_placeholder, placeholders["csrf"])),
+            "pagination_html": placeholders["pagination"],
+            "reply_form": ReplyForm(initial={"token": placeholders["token"]}),
+            "viewer_is_staff": user.is_staff,
+            "csrf_token": placeholders["csrf"],
+        },
+    )
+    return placeholders, html
 
 
 def _render(thread: Thread, posts: list[Post], *, viewer_is_staff: bool) -> tuple[str, str]:

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -11,7 +12,7 @@ from genbo.forum import selectors, services
 from genbo.forum.forms import PostEditForm, ReplyForm, ThreadForm, new_token_initial
 from genbo.forum.mentions import mention_markup, without_mentions
 from genbo.forum.models import Post
-from genbo.forum.post_cache import thread_posts_page
+from genbo.forum.post_cache import thread_page_content, thread_posts_page
 from genbo.forum.selectors import THREADS_PER_PAGE, ListFilter
 from genbo.networks.models import Network
 from genbo.networks.selectors import get_network_for_user
@@ -108,16 +109,29 @@ def thread_create(request):
 
 
 def _render_thread(request, thread, *, reply_form=None, status: int = 200):
-    posts = thread_posts_page(request, thread)
-    if reply_form is None:
-        reply_form = ReplyForm(initial=new_token_initial())
-    context = {
-        "thread": thread,
-        "competence_labels": posts.competence_labels,
-        "page": posts.page,
-        "posts_html": posts.html,
-        "reply_form": reply_form,
-    }
+    if reply_form is None and set(request.GET) <= {"page"}:
+        content = thread_page_content(request, thread)
+        page, content_html = content.page, content.html
+    else:
+        # A reply with errors, or a query string the cache leaves out.
+        posts = thread_posts_page(request, thread)
+        page = posts.page
+        content_html = render_to_string(
+            "forum/thread_content.html",
+            {
+                "thread": thread,
+                "competence_labels": posts.competence_labels,
+                "page": page,
+                "posts_html": posts.html,
+                "pagination_html": render_to_string(
+                    "core/pagination.html", {"page": page}, request=request
+                ),
+                "reply_form": reply_form or ReplyForm(initial=new_token_initial()),
+                "viewer_is_staff": request.user.is_staff,
+            },
+            request=request,
+        )
+    context = {"thread": thread, "page": page, "content_html": content_html}
     return render(request, "forum/thread.html", context, status=status)
 
 

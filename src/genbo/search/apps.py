@@ -1,3 +1,5 @@
+import weakref
+
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
@@ -8,12 +10,18 @@ from django.utils.translation import gettext_lazy as _
 WORD_SIMILARITY_THRESHOLD = 0.5
 
 
+# PostgreSQL connections that already have the setting. With the connection pool, Django
+# announces a connection at every request that takes one from the pool, and a SET each
+# time cost a round trip to PostgreSQL on every page.
+_configured_connections = weakref.WeakSet()
+
+
 def _configure_postgres(sender, connection, **kwargs) -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SET pg_trgm.word_similarity_threshold = %s", [WORD_SIMILARITY_THRESHOLD]
-            )
+    if connection.vendor != "postgresql" or connection.connection in _configured_connections:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET pg_trgm.word_similarity_threshold = %s", [WORD_SIMILARITY_THRESHOLD])
+    _configured_connections.add(connection.connection)
 
 
 def _configure_sqlite(sender, connection, **kwargs) -> None:
