@@ -13,7 +13,9 @@ import pytest
 GOOD_SECRET = "s" * 50
 
 
-def _import_settings(tmp_path, **variables) -> subprocess.CompletedProcess:
+def _import_settings(
+    tmp_path, code: str = "import genbo.settings", **variables
+) -> subprocess.CompletedProcess:
     environment = {
         name: value for name, value in os.environ.items() if not name.startswith("GENBO_")
     }
@@ -21,7 +23,7 @@ def _import_settings(tmp_path, **variables) -> subprocess.CompletedProcess:
     environment["GENBO_DATA_DIR"] = str(tmp_path)
     environment.update(variables)
     return subprocess.run(
-        [sys.executable, "-c", "import genbo.settings"],
+        [sys.executable, "-c", code],
         env=environment,
         capture_output=True,
         text=True,
@@ -143,3 +145,28 @@ def test_invalid_database_url_names_variable(tmp_path):
 
     assert result.returncode == 1
     assert "GENBO_DATABASE_URL" in _last_line(result)
+
+
+POSTGRES_URL = "postgres://genbo@127.0.0.1:5432/genbo"
+PRINT_OPTIONS = "import genbo.settings as s; print(s.DATABASES['default']['OPTIONS'])"
+
+
+def test_postgresql_binds_on_the_server_by_default(tmp_path):
+    result = _import_settings(tmp_path, PRINT_OPTIONS, GENBO_DATABASE_URL=POSTGRES_URL)
+
+    assert result.returncode == 0, result.stderr
+    assert "'server_side_binding': True" in result.stdout
+    assert "'prepare_threshold': 5" in result.stdout
+
+
+def test_prepared_statements_can_be_turned_off(tmp_path):
+    result = _import_settings(
+        tmp_path,
+        PRINT_OPTIONS,
+        GENBO_DATABASE_URL=POSTGRES_URL,
+        GENBO_DATABASE_PREPARED_STATEMENTS="false",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "server_side_binding" not in result.stdout
+    assert "prepare_threshold" not in result.stdout

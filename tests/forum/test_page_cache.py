@@ -55,7 +55,7 @@ def thread(employee, member):
     return thread
 
 
-def test_each_view_gets_its_own_reply_token_and_the_reply_is_stored_once(thread):
+def test_reply_token_fresh_per_view(thread):
     reader = _signed_in(UserFactory(), enforce_csrf_checks=True)
     reply_url = reverse("forum:reply", args=[thread.pk])
 

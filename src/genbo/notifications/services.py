@@ -28,8 +28,13 @@ def channel_for(user, kind: str) -> str:
     return preference.channel if preference else DEFAULT_CHANNELS[Kind(kind)]
 
 
+# Rows per INSERT. With server-side binding PostgreSQL takes at most 65,535 parameters in
+# one statement, and a notification has a dozen columns.
+STORE_BATCH_SIZE = 1000
+
+
 def _store(rows: list[Notification]) -> None:
-    Notification.objects.bulk_create(rows)
+    Notification.objects.bulk_create(rows, batch_size=STORE_BATCH_SIZE)
     forget_counts(NOTIFICATIONS, [row.recipient_id for row in rows])
 
 

@@ -20,7 +20,11 @@ def _configure_postgres(sender, connection, **kwargs) -> None:
     if connection.vendor != "postgresql" or connection.connection in _configured_connections:
         return
     with connection.cursor() as cursor:
-        cursor.execute("SET pg_trgm.word_similarity_threshold = %s", [WORD_SIMILARITY_THRESHOLD])
+        # set_config, unlike SET, takes a bound parameter, which server-side binding needs.
+        cursor.execute(
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
+            [str(WORD_SIMILARITY_THRESHOLD)],
+        )
     _configured_connections.add(connection.connection)
 
 
