@@ -24,6 +24,23 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+def pytest_collection_modifyitems(config, items):
+    """Leave out the tests marked `postgres` when the suite runs on SQLite.
+
+    They are deselected rather than skipped: CI runs the suite a second time on PostgreSQL,
+    and they run there.
+    """
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    left_out = [item for item in items if item.get_closest_marker("postgres")]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+        print(f"\n{len(left_out)} test(s) need PostgreSQL and are left out on SQLite.")
+
+
 @pytest.fixture(autouse=True)
 def fast_settings(settings, tmp_path):
     # The sign-in lock counts failures in the cache; each test starts with none.

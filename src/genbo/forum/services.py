@@ -98,7 +98,6 @@ def can_accept(thread: Thread, user) -> bool:
     ).exists()
 
 
-@transaction.atomic
 def thread_create(
     *,
     author,
@@ -116,6 +115,26 @@ def thread_create(
     existing = _existing_post(author, idempotency_key)
     if existing is not None:
         return existing.thread
+    try:
+        with transaction.atomic():
+            return _thread_create(
+                author=author,
+                topic=topic,
+                title=title,
+                body=body,
+                network=network,
+                competences=competences,
+                idempotency_key=idempotency_key,
+            )
+    except IntegrityError:
+        # Two requests with one token ran at once, and the other one stored the question.
+        existing = _existing_post(author, idempotency_key)
+        if existing is None:
+            raise
+        return existing.thread
+
+
+def _thread_create(*, author, topic, title, body, network, competences, idempotency_key) -> Thread:
     title = " ".join(title.split())
     _clean_text(title=title, body=body)
     now = timezone.now()
@@ -138,7 +157,9 @@ def thread_create(
         created_at=now,
         idempotency_key=idempotency_key,
     )
-    post.full_clean(exclude=["mentioned_ids"])
+    # The database checks the form token's uniqueness; thread_create turns its error into
+    # the thread that the other request stored.
+    post.full_clean(exclude=["mentioned_ids"], validate_constraints=False)
     post.body, post.mentioned_ids = _readable_mentions(thread, body, author=author)
     post.save()
     _follow(thread, author)
@@ -176,6 +197,10 @@ def _post_reply(*, thread: Thread, author, body: str, idempotency_key) -> Post:
     thread = (
         Thread.objects.select_for_update(of=("self",)).select_related("network").get(pk=thread.pk)
     )
+    # A submit of the same form that held the lock until now has stored the reply.
+    existing = _existing_post(author, idempotency_key)
+    if existing is not None:
+        return existing
     if thread.is_deleted:
         raise ValidationError(_("The question of this thread is deleted, so it takes no replies."))
     if thread.is_locked:
