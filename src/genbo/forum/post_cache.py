@@ -102,14 +102,7 @@ def thread_page_content(request, thread: Thread) -> ThreadPageContent:
     """
     user = request.user
     viewer_page = _viewer_page(request, thread)
-    key = _html_key(
-        thread,
-        page_number=viewer_page.page.number,
-        is_staff=user.is_staff,
-        own_ids=viewer_page.own_ids,
-        voted_ids=sorted(viewer_page.voted_ids),
-        head=_head_facts(thread),
-    )
+    key = _html_key(thread, viewer_page, is_staff=user.is_staff, head=_head_facts(thread))
     entry = cache.get(key)
     if entry is None:
         entry = _render_content(thread, viewer_page, user)
@@ -161,13 +154,7 @@ def _viewer_page(request, thread: Thread) -> _ViewerPage:
 
 def _posts_entry(thread: Thread, viewer_page: _ViewerPage, user) -> tuple[str, str]:
     """Return the cached placeholder and HTML of the page's posts, rendered if missing."""
-    html_key = _html_key(
-        thread,
-        page_number=viewer_page.page.number,
-        is_staff=user.is_staff,
-        own_ids=viewer_page.own_ids,
-        voted_ids=sorted(viewer_page.voted_ids),
-    )
+    html_key = _html_key(thread, viewer_page, is_staff=user.is_staff)
     posts = viewer_page.posts
     entry = cache.get(html_key) if posts is None else None
     if entry is None:
@@ -197,19 +184,13 @@ def _load_posts(post_ids: list[int], *, user=None) -> list[Post]:
     return list(posts)
 
 
-def _html_key(
-    thread: Thread,
-    *,
-    page_number: int,
-    is_staff: bool,
-    own_ids: list[int],
-    voted_ids: list[int],
-    head: str = "",
-) -> str:
+def _html_key(thread: Thread, viewer_page: _ViewerPage, *, is_staff: bool, head: str = "") -> str:
     """Return the cache key of a page's HTML, made of every input of the template that varies.
 
     `head` holds the thread's facts that the page content shows; it is empty for the posts.
     """
+    own_ids = viewer_page.own_ids
+    voted_ids = sorted(viewer_page.voted_ids)
     viewer = f"staff={is_staff};accept={thread.can_accept};own={own_ids};voted={voted_ids}"
     if head:
         viewer = f"{viewer};head={head}"
@@ -217,7 +198,7 @@ def _html_key(
     language = translation.get_language()
     time_zone = timezone.get_current_timezone_name()
     return (
-        f"forum:thread:{thread.pk}:v{thread.content_version}:page{page_number}"
+        f"forum:thread:{thread.pk}:v{thread.content_version}:page{viewer_page.page.number}"
         f":{language}:{time_zone}:{'content' if head else 'posts'}:{viewer_digest}"
     )
 
