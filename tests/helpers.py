@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 import polib
 from django.conf import settings
 from django.forms import MultiWidget
+from django.test import Client
 from django.utils import translation
 from django.utils.html import escape
 from PIL import Image
@@ -130,3 +131,10 @@ def admin_change_data(client, url: str) -> dict:
         for form in formset.forms:
             data.update(_form_post_data(form))
     return data
+
+
+def signed_in_client(user, **options) -> Client:
+    """Return a test client, made with `options`, that is signed in as `user`."""
+    client = Client(**options)
+    client.force_login(user)
+    return client

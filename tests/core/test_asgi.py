@@ -4,9 +4,9 @@ import pytest
 from asgiref.sync import async_to_sync, iscoroutinefunction
 from asgiref.testing import ApplicationCommunicator
 from django.conf import settings
-from django.test import Client
 
 from genbo.asgi import application, django_application
+from tests.helpers import signed_in_client
 
 # Pages are read from threads of the ASGI handler, which see only committed rows.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -16,12 +16,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 async def asgi_request(
     method: str, path: str, *, cookie: str = "", body: bytes = b""
 ) -> tuple[int, dict, bytes]:
-    """Send one HTTP request to the ASGI application; return status, headers and body."""
+    """Send one HTTP request to the ASGI application and return status, headers and body."""
     headers = [(b"host", b"testserver")]
     if cookie:
         headers.append((b"cookie", cookie.encode()))
     if body:
         headers.append((b"content-type", b"application/x-www-form-urlencoded"))
+
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -36,9 +37,11 @@ async def asgi_request(
         "client": ("127.0.0.1", 50000),
         "server": ("testserver", 80),
     }
+
     communicator = ApplicationCommunicator(application, scope)
     await communicator.send_input({"type": "http.request", "body": body})
     start = await communicator.receive_output(timeout=10)
+
     content = b""
     while True:
         message = await communicator.receive_output(timeout=10)
@@ -46,17 +49,17 @@ async def asgi_request(
         if not message.get("more_body", False):
             break
     await communicator.wait(timeout=10)
+
     response_headers = {name.decode().lower(): value.decode() for name, value in start["headers"]}
     return start["status"], response_headers, content
 
 
 def session_cookie(user) -> str:
-    client = Client()
-    client.force_login(user)
+    client = signed_in_client(user)
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
-def test_middleware_chain_and_view_hooks_are_synchronous():
+def test_middleware_chain_is_synchronous():
     # Built for async use, each hook and the view were handed to another thread and back.
     assert not iscoroutinefunction(django_application._middleware_chain)
     for hook in django_application._view_middleware:

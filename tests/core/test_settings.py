@@ -151,7 +151,7 @@ POSTGRES_URL = "postgres://genbo@127.0.0.1:5432/genbo"
 PRINT_OPTIONS = "import genbo.settings as s; print(s.DATABASES['default']['OPTIONS'])"
 
 
-def test_postgresql_binds_on_the_server_by_default(tmp_path):
+def test_postgresql_prepares_statements_by_default(tmp_path):
     result = _import_settings(tmp_path, PRINT_OPTIONS, GENBO_DATABASE_URL=POSTGRES_URL)
 
     assert result.returncode == 0, result.stderr

@@ -29,8 +29,10 @@ def _topic() -> Topic:
 
 
 def _start(function) -> tuple[threading.Thread, dict]:
-    """Run `function` in a thread with its own database connection; return the thread and
-    a dict that gets its result or its exception."""
+    """Run `function` in a thread with its own database connection.
+
+    Return the thread and a dict that gets the result or the exception of `function`.
+    """
     outcome = {}
 
     def run():
@@ -81,12 +83,12 @@ def _race(first_submit, second_submit) -> tuple[dict, dict]:
     return first_outcome, second_outcome
 
 
-def test_reply_submitted_twice_at_once_is_stored_once(employee, member):
+def test_simultaneous_reply_stored_once(employee, member):
     thread = ThreadFactory(author=employee, topic=_topic())
     token = uuid.uuid4()
 
     def first_submit():
-        # Where post_reply stands while it stores the reply: the thread locked.
+        # The state of post_reply while it stores the reply: the thread is locked.
         Thread.objects.select_for_update().get(pk=thread.pk)
         return PostFactory(thread=thread, author=member, body="Svar.", idempotency_key=token)
 
@@ -102,7 +104,7 @@ def test_reply_submitted_twice_at_once_is_stored_once(employee, member):
     assert Post.objects.filter(thread=thread, is_question=False).count() == 1
 
 
-def test_question_submitted_twice_at_once_makes_one_thread(employee):
+def test_simultaneous_question_makes_one_thread(employee):
     topic = _topic()
     token = uuid.uuid4()
 

@@ -4,11 +4,10 @@ tokens and pagination, and the thread's changes shown at once."""
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from genbo.forum import services
-from genbo.forum.models import Post
+from genbo.forum.models import Post, Thread
 from genbo.forum.selectors import POSTS_PER_PAGE
 from genbo.networks.models import Network
 from tests.factories import (
@@ -18,15 +17,9 @@ from tests.factories import (
     UserFactory,
     add_member,
 )
-from tests.helpers import in_swedish
+from tests.helpers import in_swedish, signed_in_client
 
 pytestmark = pytest.mark.django_db
-
-
-def _signed_in(user, **options) -> Client:
-    client = Client(**options)
-    client.force_login(user)
-    return client
 
 
 def _page(client, thread, query: str = "") -> str:
@@ -56,7 +49,7 @@ def thread(employee, member):
 
 
 def test_reply_token_fresh_per_view(thread):
-    reader = _signed_in(UserFactory(), enforce_csrf_checks=True)
+    reader = signed_in_client(UserFactory(), enforce_csrf_checks=True)
     reply_url = reverse("forum:reply", args=[thread.pk])
 
     first = _page(reader, thread)
@@ -80,7 +73,7 @@ def test_follow_state_is_the_viewers_own(thread):
     follow = in_swedish("Follow the thread")
 
     # Each viewer twice and in turns, so that the second view of each comes from the cache.
-    views = [(user, _page(_signed_in(user), thread)) for user in (follower, reader) * 2]
+    views = [(user, _page(signed_in_client(user), thread)) for user in (follower, reader) * 2]
 
     for user, html in views:
         if user == follower:
@@ -93,9 +86,9 @@ def test_follow_state_is_the_viewers_own(thread):
 def test_lock_button_only_for_staff(thread, staff):
     lock_url = reverse("forum:lock", args=[thread.pk])
 
-    staff_html = _page(_signed_in(staff), thread)
-    reader_html = _page(_signed_in(UserFactory()), thread)
-    staff_again = _page(_signed_in(staff), thread)
+    staff_html = _page(signed_in_client(staff), thread)
+    reader_html = _page(signed_in_client(UserFactory()), thread)
+    staff_again = _page(signed_in_client(staff), thread)
 
     assert lock_url in staff_html
     assert lock_url in staff_again
@@ -103,14 +96,14 @@ def test_lock_button_only_for_staff(thread, staff):
 
 
 def test_lock_and_title_change_show_at_once(thread, staff):
-    reader = _signed_in(UserFactory())
+    reader = signed_in_client(UserFactory())
     reply_url = reverse("forum:reply", args=[thread.pk])
     assert f'action="{reply_url}"' in _page(reader, thread)
 
     services.thread_set_locked(thread=thread, by=staff, locked=True)
     locked_html = _page(reader, thread)
     # A change that bypasses the services still shows, because the title is in the key.
-    type(thread).objects.filter(pk=thread.pk).update(title="Ny rubrik på frågan")
+    Thread.objects.filter(pk=thread.pk).update(title="Ny rubrik på frågan")
     renamed_html = _page(reader, thread)
 
     assert f'action="{reply_url}"' not in locked_html
@@ -121,7 +114,7 @@ def test_lock_and_title_change_show_at_once(thread, staff):
 def test_closed_badge_follows_the_network(employee, member):
     network = NetworkFactory(access=Network.Access.OPEN)
     thread = ThreadFactory(author=employee, network=network, question="Hur gör ni?")
-    reader = _signed_in(member)
+    reader = signed_in_client(member)
     badge = in_swedish("Bollplank: for members only")
     add_member(network, member)
     open_html = _page(reader, thread)
@@ -137,7 +130,7 @@ def test_pagination_keeps_other_query_parameters(thread, member):
         PostFactory(thread=thread, author=member, body=f"Svar nummer {number}.")
     services.thread_content_changed(thread.pk)
     thread.refresh_from_db()
-    reader = _signed_in(UserFactory())
+    reader = signed_in_client(UserFactory())
 
     second = _page(reader, thread, "?page=2")
     second_again = _page(reader, thread, "?page=2")

@@ -8,25 +8,18 @@ import uuid
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from genbo.forum import services
 from tests.factories import CompetenceFactory, PostFactory, ThreadFactory, UserFactory
-from tests.helpers import in_swedish
+from tests.helpers import in_swedish, signed_in_client
 
 
 def _page(client, thread) -> str:
     response = client.get(thread.get_absolute_url())
     assert response.status_code == 200
     return response.content.decode()
-
-
-def _signed_in(user, **options) -> Client:
-    client = Client(**options)
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -50,7 +43,7 @@ def test_author_and_reader_see_own_actions(thread, employee, member):
     # Each viewer twice and in turns, so that the second view of each comes from the cache.
     views = {}
     for user in (reader, member, reader, member):
-        views.setdefault(user.pk, []).append(_page(_signed_in(user), thread))
+        views.setdefault(user.pk, []).append(_page(signed_in_client(user), thread))
 
     for html in views[member.pk]:
         assert edit_url in html
@@ -63,9 +56,9 @@ def test_author_and_reader_see_own_actions(thread, employee, member):
 def test_asker_alone_sees_mark_as_answer(thread, employee):
     accept_url = reverse("forum:accept", args=[_reply(thread).pk])
 
-    reader_html = _page(_signed_in(UserFactory()), thread)
-    asker_html = _page(_signed_in(employee), thread)
-    second_reader_html = _page(_signed_in(UserFactory()), thread)
+    reader_html = _page(signed_in_client(UserFactory()), thread)
+    asker_html = _page(signed_in_client(employee), thread)
+    second_reader_html = _page(signed_in_client(UserFactory()), thread)
 
     assert accept_url in asker_html
     assert accept_url not in reader_html
@@ -77,8 +70,8 @@ def test_staff_actions_and_hidden_text_stay_with_staff(thread, staff):
     services.post_set_hidden(post=reply, by=staff, hidden=True)
     hide_url = reverse("forum:hide", args=[reply.pk])
 
-    staff_html = _page(_signed_in(staff), thread)
-    reader_html = _page(_signed_in(UserFactory()), thread)
+    staff_html = _page(signed_in_client(staff), thread)
+    reader_html = _page(signed_in_client(UserFactory()), thread)
 
     assert "Så här gör vi." in staff_html
     assert hide_url in staff_html
@@ -93,8 +86,8 @@ def test_own_thanks_shown_only_to_thanker(thread, employee):
     services.vote_toggle(post=reply, user=thanker, voted=True)
     pressed = f'id="vote-button-{reply.pk}" class="button button--small" aria-pressed="true"'
 
-    reader_html = _page(_signed_in(UserFactory()), thread)
-    thanker_html = _page(_signed_in(thanker), thread)
+    reader_html = _page(signed_in_client(UserFactory()), thread)
+    thanker_html = _page(signed_in_client(thanker), thread)
 
     assert pressed in thanker_html
     assert pressed not in reader_html
@@ -103,9 +96,9 @@ def test_own_thanks_shown_only_to_thanker(thread, employee):
 
 def test_viewers_without_own_posts_share_the_html(thread):
     with CaptureQueriesContext(connection) as cold:
-        _page(_signed_in(UserFactory()), thread)
+        _page(signed_in_client(UserFactory()), thread)
     with CaptureQueriesContext(connection) as warm:
-        _page(_signed_in(UserFactory()), thread)
+        _page(signed_in_client(UserFactory()), thread)
 
     # The second viewer reads only their own thanks on the page, not the ids and authors
     # of the posts, the thread's competences, the posts and their earlier versions.
@@ -116,8 +109,8 @@ def test_competences_shown_from_cached_index(thread):
     thread.competences.add(CompetenceFactory(label="Arbetsrätt"))
     tag = '<span class="tag">Arbetsrätt</span>'
 
-    first = _page(_signed_in(UserFactory()), thread)
-    second = _page(_signed_in(UserFactory()), thread)
+    first = _page(signed_in_client(UserFactory()), thread)
+    second = _page(signed_in_client(UserFactory()), thread)
 
     assert tag in first
     assert tag in second
@@ -128,7 +121,7 @@ def test_competences_shown_from_cached_index(thread):
     ["reply", "edit", "delete", "hide", "thanks", "answer", "lock"],
 )
 def test_change_to_posts_shows_at_once(thread, employee, member, staff, change):
-    reader = _signed_in(UserFactory())
+    reader = signed_in_client(UserFactory())
     reply = _reply(thread)
     before = _page(reader, thread)
 
@@ -166,12 +159,12 @@ def test_change_to_posts_shows_at_once(thread, employee, member, staff, change):
 
 def test_closed_thread_never_served_to_non_member(closed_network, member, employee, outsider):
     thread = ThreadFactory(author=member, network=closed_network, question="Hemlig fråga")
-    member_client = _signed_in(member)
+    member_client = signed_in_client(member)
 
     assert "Hemlig fråga" in _page(member_client, thread)
     assert "Hemlig fråga" in _page(member_client, thread)
     for user in (employee, outsider):
-        response = _signed_in(user).get(thread.get_absolute_url())
+        response = signed_in_client(user).get(thread.get_absolute_url())
         assert response.status_code == 404
         assert "Hemlig fråga" not in response.content.decode()
 
@@ -184,8 +177,8 @@ def _vote_form_token(html: str, vote_url: str) -> str:
 
 def test_csrf_tokens_in_cached_posts_are_viewer_own(thread):
     vote_url = reverse("forum:vote", args=[_reply(thread).pk])
-    first = _signed_in(UserFactory(), enforce_csrf_checks=True)
-    second = _signed_in(UserFactory(), enforce_csrf_checks=True)
+    first = signed_in_client(UserFactory(), enforce_csrf_checks=True)
+    second = signed_in_client(UserFactory(), enforce_csrf_checks=True)
 
     first_token = _vote_form_token(_page(first, thread), vote_url)
     second_html = _page(second, thread)
@@ -218,12 +211,12 @@ def redis_cache(settings):
 def test_posts_shared_and_retired_through_redis(redis_cache, thread, member):
     reply = _reply(thread)
     edit_url = reverse("forum:post_edit", args=[reply.pk])
-    reader = _signed_in(UserFactory())
+    reader = signed_in_client(UserFactory())
 
-    _page(_signed_in(UserFactory()), thread)
+    _page(signed_in_client(UserFactory()), thread)
     stored_index = cache.get(f"forum:thread:{thread.pk}:v{thread.content_version}:index")
     reader_html = _page(reader, thread)
-    member_html = _page(_signed_in(member), thread)
+    member_html = _page(signed_in_client(member), thread)
     services.post_edit(post=reply, by=member, body="Ändrad i Redis.")
     after_edit = _page(reader, thread)
 

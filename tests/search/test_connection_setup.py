@@ -14,7 +14,10 @@ ROUNDS = 12
 
 
 def _reopen() -> list[str]:
-    """Close the connection as a request ends, open it as the next one starts; return the SQL."""
+    """Close the connection as a request ends and open it as the next one starts.
+
+    Return the SQL that the connection ran meanwhile.
+    """
     with CaptureQueriesContext(connection) as queries:
         connection.close()
         connection.ensure_connection()

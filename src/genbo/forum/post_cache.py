@@ -97,8 +97,8 @@ def thread_page_content(request, thread: Thread) -> ThreadPageContent:
     an empty reply form.
 
     `thread` must come from get_thread_for_user for the requesting user. Use it only when
-    the query string holds nothing but the page number: other parameters would each make
-    a cache entry of their own.
+    the query string contains nothing but the page number, because other parameters would
+    each make a cache entry of their own.
     """
     user = request.user
     viewer_page = _viewer_page(request, thread)
@@ -187,7 +187,7 @@ def _load_posts(post_ids: list[int], *, user=None) -> list[Post]:
 def _html_key(thread: Thread, viewer_page: _ViewerPage, *, is_staff: bool, head: str = "") -> str:
     """Return the cache key of a page's HTML, made of every input of the template that varies.
 
-    `head` holds the thread's facts that the page content shows; it is empty for the posts.
+    `head` contains the thread's facts that the page content shows. It is empty for the posts.
     """
     own_ids = viewer_page.own_ids
     voted_ids = sorted(viewer_page.voted_ids)

@@ -157,8 +157,8 @@ def _thread_create(*, author, topic, title, body, network, competences, idempote
         created_at=now,
         idempotency_key=idempotency_key,
     )
-    # The database checks the form token's uniqueness; thread_create turns its error into
-    # the thread that the other request stored.
+    # The database checks the form token's uniqueness, and thread_create turns its error
+    # into the thread that the other request stored.
     post.full_clean(exclude=["mentioned_ids"], validate_constraints=False)
     post.body, post.mentioned_ids = _readable_mentions(thread, body, author=author)
     post.save()
