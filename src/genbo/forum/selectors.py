@@ -14,6 +14,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from genbo.core.prepared import PreparedQuery
 from genbo.forum.models import Post, Thread, ThreadFollow, Topic
 from genbo.networks.models import Membership
 
@@ -79,12 +80,9 @@ def get_topic(slug: str) -> Topic:
         raise Http404 from None
 
 
-def get_thread_for_user(user, pk: int) -> Thread:
-    """Return the thread with the caller's relations to it, or raise 404 if `user` may not read it.
-
-    Annotations: is_following, and is_convener (of the thread's network).
-    """
-    threads = (
+def _threads_for_user(user) -> QuerySet:
+    """Return the threads `user` may read, with the relations and annotations of the getter."""
+    return (
         Thread.objects.visible_to(user)
         .select_related("topic", "network", "author", "accepted_post", "accepted_post__author")
         # One row by its key needs no sorting; the default order costs planning time.
@@ -101,10 +99,30 @@ def get_thread_for_user(user, pk: int) -> Thread:
             ),
         )
     )
-    try:
-        thread = threads.get(pk=pk)
-    except Thread.DoesNotExist:
-        raise Http404 from None
+
+
+def _thread_by_ids(user_id: int, thread_id: int) -> QuerySet:
+    # An unsaved active user stands in for the reader while the query compiles.
+    reader = get_user_model()(pk=user_id, is_active=True)
+    return _threads_for_user(reader).filter(pk=thread_id)[:1]
+
+
+# The getter's query, compiled once per process: building and compiling it cost more
+# than running it.
+_thread_for_user = PreparedQuery(_thread_by_ids, "user_id", "thread_id")
+
+
+def get_thread_for_user(user, pk: int) -> Thread:
+    """Return the thread with the caller's relations to it, or raise 404 if `user` may not read it.
+
+    Annotations: is_following, and is_convener (of the thread's network).
+    """
+    # The same condition as in Thread.objects.visible_to, which returns no threads then.
+    if not user.is_authenticated or not user.is_active:
+        raise Http404
+    thread = _thread_for_user.first(user_id=user.pk, thread_id=pk)
+    if thread is None:
+        raise Http404
     thread.can_accept = thread.author_id == user.pk or thread.is_convener
     return thread
 
