@@ -1,6 +1,7 @@
 from django import template
 from django.utils.safestring import SafeString
 
+from genbo.core import site_header as header
 from genbo.core.markdown import render_markdown
 
 register = template.Library()
@@ -18,3 +19,9 @@ def query_with(context, **changes) -> str:
     for key, value in changes.items():
         query[key] = value
     return query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def site_header(context) -> SafeString:
+    """Render the page header (see genbo.core.site_header)."""
+    return header.site_header(context)
