@@ -161,3 +161,16 @@ def test_htmx_with_session_is_not_redirected(client, employee, open_network):
     assert response.status_code == 200
     assert "HX-Redirect" not in response
     assert open_network.name in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path", ["/forum/", "/networks/", "/library/", "/experts/", "/search/?q=budget"]
+)
+def test_head_on_a_page_answers_like_get_without_body(client, employee, path):
+    client.force_login(employee)
+
+    response = client.head(path)
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert response.content == b""

@@ -16,7 +16,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from genbo.accounts import selectors
 from genbo.accounts.forms import ProfileForm
@@ -110,7 +110,7 @@ class SignInView(auth_views.LoginView):
         return context
 
 
-@require_GET
+@require_safe
 def profile(request, pk: int):
     person = get_object_or_404(
         get_user_model()
@@ -151,7 +151,7 @@ def profile_edit(request):
     return render(request, "accounts/profile_edit.html", {"form": form})
 
 
-@require_GET
+@require_safe
 def competence_autocomplete(request):
     """Return <option> elements for the datalist of a competence field (htmx)."""
     text = next(
@@ -168,7 +168,7 @@ def competence_autocomplete(request):
     )
 
 
-@require_GET
+@require_safe
 def media_file(request, path: str):
     """Serve an uploaded profile photo to signed-in employees."""
     if not path.startswith("photos/") or ".." in path or not default_storage.exists(path):

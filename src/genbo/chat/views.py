@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from genbo.chat import selectors, services
 from genbo.chat.forms import DirectRoomForm, MessageEditForm, MessageForm, TopicRoomForm
@@ -38,7 +38,7 @@ def _index_context(request, **forms) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def index(request):
     return render(request, "chat/index.html", _index_context(request))
 
@@ -73,7 +73,7 @@ def direct_create(request):
     return render(request, "chat/index.html", context, status=400)
 
 
-@require_GET
+@require_safe
 def people_suggest(request):
     """Return <option> elements for the datalist of the direct conversation form (htmx).
 
@@ -91,7 +91,7 @@ def people_suggest(request):
     return render(request, "chat/people_options.html", {"people": people, "prefix": prefix})
 
 
-@require_GET
+@require_safe
 def mention_suggest(request, pk: int):
     """Return buttons that put a mention of a colleague who may read the room in the text."""
     room = selectors.get_room_for_user(request.user, pk)
@@ -105,7 +105,7 @@ def mention_suggest(request, pk: int):
     return render(request, "forum/post_form_mentions.html", context)
 
 
-@require_GET
+@require_safe
 def network_room_open(request, slug: str):
     network = get_network_for_user(request.user, slug)
     if not network.can_see_member_content:
@@ -166,7 +166,7 @@ def _room_page(request, room: Room, *, form=None, status: int = 200):
     return render(request, "chat/room.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def room(request, pk: int):
     return _room_page(request, selectors.get_room_for_user(request.user, pk))
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 
 from genbo.core import userguide
 from genbo.networks import selectors as network_selectors
@@ -17,7 +17,7 @@ from genbo.networks import selectors as network_selectors
 logger = logging.getLogger(__name__)
 
 
-@require_GET
+@require_safe
 def home(request):
     user = request.user
     return render(
@@ -59,7 +59,7 @@ def _check_redis() -> str:
 
 @login_not_required
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """Report the state of the database (and of Redis when configured) to load balancers."""
     checks = {"database": _check_database()}
@@ -83,21 +83,21 @@ def favicon(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def accessibility_statement(request):
     return render(
         request, "core/accessibility.html", {"support_email": settings.GENBO_SUPPORT_EMAIL}
     )
 
 
-@require_GET
+@require_safe
 def guide_index(request):
     return render(
         request, "core/guide_index.html", {"pages": userguide.guide_pages(get_language())}
     )
 
 
-@require_GET
+@require_safe
 def guide_page(request, slug: str):
     pages = userguide.guide_pages(get_language())
     slugs = [page.slug for page in pages]

@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from genbo.accounts.services import competences_resolve
 from genbo.experts import selectors, services
@@ -33,7 +33,7 @@ def _form_errors_from(error: ValidationError, form) -> None:
         form.add_error(None, error.messages)
 
 
-@require_GET
+@require_safe
 def search(request):
     form = SearchForm(request.GET or None)
     filters = {}
@@ -74,7 +74,7 @@ def _offer_for_expert(request, pk: int) -> ExpertOffer:
     return offer
 
 
-@require_GET
+@require_safe
 def offer_list_mine(request):
     return render(
         request, "experts/my_offers.html", {"offers": list(selectors.my_offers(request.user))}
@@ -168,7 +168,7 @@ def _render_offer(request, offer, form, *, status: int = 200):
     )
 
 
-@require_GET
+@require_safe
 def offer_detail(request, pk: int):
     offer = selectors.get_offer_for_user(request.user, pk)
     form = None
@@ -196,7 +196,7 @@ def request_create(request, pk: int):
     return _render_offer(request, offer, form, status=400)
 
 
-@require_GET
+@require_safe
 def request_list(request):
     role = request.GET.get("role", "requester")
     if role not in REQUEST_ROLES:
@@ -226,7 +226,7 @@ def _render_request(request, borrow_request, *, forms=None, status: int = 200):
     return render(request, "experts/request_detail.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def request_detail(request, pk: int):
     borrow_request = selectors.get_request_for_user(request.user, pk)
     return _render_request(request, borrow_request)
@@ -323,7 +323,7 @@ def request_action(request, pk: int, action: str):
     return redirect(borrow_request)
 
 
-@require_GET
+@require_safe
 def request_ics(request, pk: int):
     borrow_request = selectors.get_request_for_user(request.user, pk)
     if not borrow_request.is_calendar_event:
@@ -338,7 +338,7 @@ def request_ics(request, pk: int):
     return response
 
 
-@require_GET
+@require_safe
 def statistics(request):
     if not request.user.is_staff:
         raise PermissionDenied

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from genbo.accounts.services import competences_resolve
 from genbo.forum import selectors, services
@@ -43,7 +43,7 @@ def _filter_links() -> list[tuple[str, str]]:
     ]
 
 
-@require_GET
+@require_safe
 def index(request):
     show = _list_filter(request)
     context = {
@@ -59,7 +59,7 @@ def index(request):
     return render(request, "forum/index.html", context)
 
 
-@require_GET
+@require_safe
 def topic_detail(request, slug: str):
     topic = selectors.get_topic(slug)
     show = _list_filter(request)
@@ -135,7 +135,7 @@ def _render_thread(request, thread, *, reply_form=None, status: int = 200):
     return render(request, "forum/thread.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def thread_detail(request, pk: int):
     thread = selectors.get_thread_for_user(request.user, pk)
     return _render_thread(request, thread)
@@ -185,7 +185,7 @@ def _quote(user, thread, post_id: int) -> str:
     return f"> **[{heading}]({post.get_absolute_url()})**\n>\n{quoted}\n\n"
 
 
-@require_GET
+@require_safe
 def post_link(request, pk: int):
     """Send the browser to the page of the thread that shows the post."""
     post = selectors.get_post_for_user(request.user, pk)
@@ -313,7 +313,7 @@ def thread_follow(request, pk: int):
     return redirect(thread)
 
 
-@require_GET
+@require_safe
 def mention_suggest(request):
     """Return buttons that insert a mention of each employee whose name starts with `q`."""
     text = request.GET.get("mention_q", request.GET.get("q", ""))[:100].replace("\x00", "")

@@ -12,7 +12,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from genbo.accounts.services import competences_resolve
 from genbo.library import files, selectors, services
@@ -71,7 +71,7 @@ def _upload_from(request, form, field: str = "upload"):
     return form.cleaned_data.get(field)
 
 
-@require_GET
+@require_safe
 def index(request):
     form = FilterForm(
         request.GET or None,
@@ -182,7 +182,7 @@ def _item_page(request, item, *, comment_form=None, status: int = 200):
     )
 
 
-@require_GET
+@require_safe
 def item_detail(request, pk: int):
     item = selectors.get_item_for_user(request.user, pk)
     return _item_page(request, item)
@@ -401,13 +401,13 @@ def _file_response(stored, *, cache: str = "private, max-age=300") -> HttpRespon
     return response
 
 
-@require_GET
+@require_safe
 def download(request, pk: int):
     version = selectors.get_version_for_user(request.user, pk)
     return _file_response(version)
 
 
-@require_GET
+@require_safe
 def attachment_download(request, pk: int):
     attachment = selectors.get_attachment_for_user(request.user, pk)
     return _file_response(attachment)

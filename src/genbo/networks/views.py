@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from genbo.accounts.services import competences_resolve
 from genbo.experts import selectors as expert_selectors
@@ -37,7 +37,7 @@ def _form_errors_from(error: ValidationError, form) -> None:
         form.add_error(None, error.messages)
 
 
-@require_GET
+@require_safe
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
     filters = {}
@@ -104,7 +104,7 @@ def network_edit(request, slug: str):
     return render(request, "networks/network_form.html", {"form": form, "network": network})
 
 
-@require_GET
+@require_safe
 def network_detail(request, slug: str):
     network = selectors.get_network_for_user(request.user, slug)
     context = {"network": network, "members_page": None, "upcoming": [], "past": []}
@@ -282,7 +282,7 @@ def meeting_cancel(request, slug: str, pk: int):
     return render(request, "networks/meeting_cancel.html", {"network": network, "meeting": meeting})
 
 
-@require_GET
+@require_safe
 def meeting_list(request, slug: str):
     network = selectors.get_network_for_user(request.user, slug)
     if not network.can_see_member_content:
@@ -292,7 +292,7 @@ def meeting_list(request, slug: str):
     return render(request, "networks/meeting_list.html", {"network": network, "page": page})
 
 
-@require_GET
+@require_safe
 def meeting_detail(request, slug: str, pk: int):
     network = selectors.get_network_for_user(request.user, slug)
     meeting = selectors.get_meeting_for_user(request.user, network, pk)
@@ -376,7 +376,7 @@ def minutes_addendum(request, slug: str, pk: int):
     return _render_meeting_page(request, network, meeting, addendum_form=form)
 
 
-@require_GET
+@require_safe
 def meeting_ics(request, slug: str, pk: int):
     network = selectors.get_network_for_user(request.user, slug)
     meeting = selectors.get_meeting_for_user(request.user, network, pk)
@@ -406,7 +406,7 @@ def network_take_over(request, slug: str):
     return render(request, "networks/take_over.html", {"network": network})
 
 
-@require_GET
+@require_safe
 def networks_without_convener(request):
     if not request.user.is_staff:
         raise PermissionDenied

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from genbo.accounts.models import User
 from genbo.calendars.selectors import feed_links_for
@@ -19,7 +19,7 @@ from genbo.notifications.models import Notification
 NOTIFICATIONS_PER_PAGE = 20
 
 
-@require_GET
+@require_safe
 def notification_list(request):
     notifications = (
         Notification.objects.visible_to(request.user)

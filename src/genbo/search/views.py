@@ -1,12 +1,12 @@
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from genbo.search import selectors
 from genbo.search.forms import SearchForm
 from genbo.search.text import MAX_QUERY_LENGTH, MAX_QUERY_TERMS, parse_query
 
 
-@require_GET
+@require_safe
 def search(request):
     form = SearchForm(request.GET)
     # An invalid filter drops only itself, because cleaned_data keeps the valid ones.
@@ -26,7 +26,7 @@ def search(request):
     return render(request, "search/search.html", context)
 
 
-@require_GET
+@require_safe
 def suggest(request):
     """Return the header's suggestions for what is typed so far, as a small HTML list."""
     query = parse_query(request.GET.get("q", ""), still_typing=True)
