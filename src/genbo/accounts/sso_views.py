@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from genbo.accounts import oidc, saml
 from genbo.accounts.ldap import LdapSignInError, ldap_sign_in
@@ -217,7 +217,7 @@ def oidc_callback(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def saml_metadata(request):
     """Serve GENBO's SAML service provider metadata for the identity providers to import."""
     return HttpResponse(

@@ -62,7 +62,7 @@ def network_feed(request, token: str, slug: str):
     return _feed_response(request, feeds.network_feed(network), f"genbo-{network.slug}.ics")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def token_renew(request):
     """Ask for confirmation, then replace the token; the old addresses stop working."""
     if request.method == "POST":

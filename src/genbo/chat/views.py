@@ -203,7 +203,7 @@ def _own_message(request, pk: int):
     return message
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def message_edit(request, pk: int):
     message = _own_message(request, pk)
     form = MessageEditForm(request.POST or None, initial={"body": message.body})
@@ -220,7 +220,7 @@ def message_edit(request, pk: int):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def message_delete(request, pk: int):
     message = _own_message(request, pk)
     if request.method == "POST":

@@ -81,7 +81,7 @@ def notification_settings(request):
 
 @login_not_required
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def newsletter_unsubscribe(request, token: str):
     """Turn the newsletter off on POST (RFC 8058 one-click), or show a confirmation on GET.
 
