@@ -166,7 +166,7 @@ def test_htmx_with_session_is_not_redirected(client, employee, open_network):
 @pytest.mark.parametrize(
     "path", ["/forum/", "/networks/", "/library/", "/experts/", "/search/?q=budget"]
 )
-def test_head_on_a_page_answers_like_get_without_body(client, employee, path):
+def test_head_answers_without_body(client, employee, path):
     client.force_login(employee)
 
     response = client.head(path)

@@ -26,7 +26,7 @@ def _followed_threads(user_id, thread_id):
     )
 
 
-def test_prepared_query_builds_the_instances_the_orm_builds(db, employee):
+def test_instances_match_the_orm(db, employee):
     thread = ThreadFactory(title="Rutiner för semesterväxling")
     query = PreparedQuery(_followed_threads, "user_id", "thread_id")
 
@@ -41,7 +41,7 @@ def test_prepared_query_builds_the_instances_the_orm_builds(db, employee):
     assert query.first(user_id=employee.pk, thread_id=thread.pk + 1000) is None
 
 
-def test_prepared_query_compiles_once_and_runs_one_query(db, employee, django_assert_num_queries):
+def test_compiled_once_and_one_query(db, employee, django_assert_num_queries):
     thread = ThreadFactory()
     builds = []
 
@@ -57,7 +57,7 @@ def test_prepared_query_compiles_once_and_runs_one_query(db, employee, django_as
 
 
 @pytest.mark.django_db(transaction=True)
-def test_prepared_query_compiles_once_for_all_threads():
+def test_compiled_once_for_all_threads():
     """Under ASGI each request has a thread and a connection object of its own."""
     user = UserFactory()
     builds = []
@@ -83,7 +83,7 @@ def test_prepared_query_compiles_once_for_all_threads():
     assert len(builds) == 1
 
 
-def test_prepared_query_refuses_a_value_it_does_not_use(db):
+def test_unused_value_is_rejected(db):
     query = PreparedQuery(
         lambda user_id, thread_id: Thread.objects.filter(pk=thread_id), "user_id", "thread_id"
     )
@@ -92,7 +92,7 @@ def test_prepared_query_refuses_a_value_it_does_not_use(db):
         query.run(user_id=1, thread_id=1)
 
 
-def test_prepared_query_refuses_a_marker_inside_another_value(db):
+def test_marker_inside_a_string_is_rejected(db):
     query = PreparedQuery(
         lambda user_id: User.objects.filter(pk=user_id, email=f"{user_id}@example.se"), "user_id"
     )
@@ -101,25 +101,27 @@ def test_prepared_query_refuses_a_marker_inside_another_value(db):
         query.run(user_id=1)
 
 
-def test_prepared_query_finds_nothing_for_a_value_out_of_range(db):
+def test_out_of_range_id_finds_nothing(db):
     query = PreparedQuery(lambda user_id: User.objects.filter(pk=user_id), "user_id")
 
     assert query.run(user_id=2**70) == []
 
 
-def test_prepared_query_needs_every_value(db):
+def test_missing_value_is_rejected(db):
     query = PreparedQuery(lambda user_id: User.objects.filter(pk=user_id), "user_id")
 
     with pytest.raises(TypeError):
         query.run()
 
 
-def test_thread_getter_keeps_the_access_rule(db, closed_network, convener, member, outsider):
+def test_thread_getter_keeps_access_rule(db, closed_network, convener, member, outsider):
     thread = ThreadFactory(network=closed_network, author=member)
 
     assert selectors.get_thread_for_user(member, thread.pk).can_accept
     found = selectors.get_thread_for_user(convener, thread.pk)
-    assert found.is_convener and found.can_accept and not found.is_following
+    assert found.is_convener
+    assert found.can_accept
+    assert not found.is_following
     with pytest.raises(Http404):
         selectors.get_thread_for_user(outsider, thread.pk)
 
@@ -131,7 +133,7 @@ def test_thread_getter_keeps_the_access_rule(db, closed_network, convener, membe
         selectors.get_thread_for_user(member, thread.pk)
 
 
-def test_session_naming_an_impossible_user_is_signed_out(client, db):
+def test_impossible_session_user_signed_out(client, db):
     client.force_login(UserFactory())
     session = client.session
     session[SESSION_KEY] = "99999999999999999999999"
@@ -143,7 +145,7 @@ def test_session_naming_an_impossible_user_is_signed_out(client, db):
     assert response.url.startswith("/accounts/login/")
 
 
-def test_session_of_a_deactivated_user_is_signed_out(client, employee):
+def test_deactivated_session_user_signed_out(client, employee):
     client.force_login(employee)
     User.objects.filter(pk=employee.pk).update(is_active=False)
 

@@ -22,7 +22,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
 
-# Values no row holds and no query builds from other values. They stay within the range
+# Values that no row contains and no query builds from other values. They stay within the range
 # of a 32-bit integer column, because Django compiles an out-of-range value as "no rows".
 MARKER_BASE = 2_000_000_011
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -59,7 +59,7 @@ class PreparedQuery:
         if set(values) != set(self.names):
             raise TypeError(f"expected the values {sorted(self.names)}, got {sorted(values)}")
         if any(not INT64_MIN <= int(value) <= INT64_MAX for value in values.values()):
-            # No row holds such a value, and SQLite cannot take it as a parameter.
+            # No row contains such a value, and SQLite cannot take it as a parameter.
             return []
         connection = connections[self.using]
         compiled = self.compiled.get((self.using, connection.vendor))

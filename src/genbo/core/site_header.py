@@ -1,7 +1,7 @@
 """The page header, rendered once per variant and process and then filled in per request.
 
-The header is the same for every employee who sees the same language, section, staff
-link and unread counts. Rendering it took about a sixth of the thread page's CPU time:
+The header is the same for every employee with the same language, section, staff link
+and unread counts. Rendering it took about a sixth of the thread page's CPU time:
 fourteen URL reversals, twenty translations and the template engine around them. Each
 variant is now rendered once per process, with placeholders for the three values that
 differ from request to request: the CSRF token, the link to the employee's own profile
@@ -22,7 +22,8 @@ from django.utils.safestring import SafeString, mark_safe
 PLACEHOLDERS = {
     name: f"genbo-header-{name}-{secrets.token_hex(8)}" for name in ("csrf", "profile", "next")
 }
-# Counts make the variants; a full cache starts again rather than grow without end.
+# The counts make most of the variants. A full cache starts again rather than grow
+# without end.
 MAX_VARIANTS = 1000
 
 # The header's sections: the URL name of each, and whether a path must equal its
@@ -63,6 +64,7 @@ def site_header(context) -> SafeString:
         # rendered afresh.
         return render_to_string("core/site_header.html", {"signed_in": False})
     signed_in = user.is_authenticated
+
     facts = {
         "LANGUAGE_CODE": context.get("LANGUAGE_CODE", settings.LANGUAGE_CODE),
         "signed_in": signed_in,
@@ -86,6 +88,7 @@ def site_header(context) -> SafeString:
         if len(_variants) >= MAX_VARIANTS:
             _variants.clear()
         parts = _variants[key] = _split(html)
+
     values = {
         PLACEHOLDERS["csrf"]: get_token(request),
         PLACEHOLDERS["profile"]: reverse("accounts:profile", args=[user.pk]) if signed_in else "",
