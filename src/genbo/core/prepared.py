@@ -9,8 +9,8 @@ replaced.
 
 The SQL is the ORM's own, so the access rule stays in one place: the function that
 builds the queryset calls the same `visible_to` as every other read. The builder must
-not branch on the markers' values. The check in `_compile` refuses a queryset whose
-parameters do not hold each marker, or hold one elsewhere as well.
+not branch on the markers' values. `_compile` rejects a queryset whose parameters do not
+contain each marker, or that contains a marker anywhere else.
 """
 
 import copy
