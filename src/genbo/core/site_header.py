@@ -8,6 +8,7 @@ differ from request to request: the CSRF token, the link to the employee's own p
 and the path the language form returns to.
 """
 
+import re
 import secrets
 from functools import cache
 
@@ -105,14 +106,4 @@ def _count(context, name: str) -> int:
 
 def _split(html: str) -> tuple[str, ...]:
     """Split `html` into the fixed parts and the placeholders between them."""
-    parts = [html]
-    for placeholder in PLACEHOLDERS.values():
-        split = []
-        for part in parts:
-            pieces = part.split(placeholder)
-            for index, piece in enumerate(pieces):
-                if index:
-                    split.append(placeholder)
-                split.append(piece)
-        parts = split
-    return tuple(parts)
+    return tuple(re.split(f"({'|'.join(PLACEHOLDERS.values())})", html))

@@ -102,7 +102,7 @@ def _threads_for_user(user) -> QuerySet:
 
 
 def _thread_by_ids(user_id: int, thread_id: int) -> QuerySet:
-    # An unsaved active user stands in for the reader while the query compiles.
+    # An unsaved active user takes the reader's place while the query compiles.
     reader = get_user_model()(pk=user_id, is_active=True)
     return _threads_for_user(reader).filter(pk=thread_id)[:1]
 
