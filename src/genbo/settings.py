@@ -70,6 +70,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "genbo.urls"
 ASGI_APPLICATION = "genbo.asgi.application"
+# Threads per app process that run requests (genbo.asgi); more concurrent requests wait.
+REQUEST_THREADS = env_int("GENBO_REQUEST_THREADS", 10)
 
 TEMPLATES = [
     {

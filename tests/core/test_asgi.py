@@ -1,9 +1,14 @@
 """The ASGI application serves pages through the whole middleware chain, built for sync use."""
 
+import threading
+
 import pytest
 from asgiref.sync import async_to_sync, iscoroutinefunction
 from asgiref.testing import ApplicationCommunicator
 from django.conf import settings
+from django.core import signals
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 
 from genbo.asgi import application, django_application
 from tests.helpers import signed_in_client
@@ -96,3 +101,46 @@ def test_health_check_reaches_the_database():
 
     assert status == 200
     assert b'"database": "ok"' in body
+
+
+def test_requests_run_in_the_handler_threads(employee):
+    thread_names = []
+
+    def record(**kwargs):
+        thread_names.append(threading.current_thread().name)
+
+    signals.request_started.connect(record)
+    try:
+        for _ in range(3):
+            asgi_request("GET", "/forum/", cookie=session_cookie(employee))
+    finally:
+        signals.request_started.disconnect(record)
+
+    assert len(thread_names) == 3
+    assert all(name.startswith("request_") for name in thread_names)
+
+
+def test_each_request_is_finished_once(employee):
+    finished = []
+
+    def record(**kwargs):
+        finished.append(threading.current_thread().name)
+
+    signals.request_finished.connect(record)
+    try:
+        asgi_request("GET", "/forum/", cookie=session_cookie(employee))
+    finally:
+        signals.request_finished.disconnect(record)
+
+    # request_finished returns the thread's database connection to the pool.
+    assert len(finished) == 1
+
+
+def test_file_is_streamed_whole(employee):
+    content = bytes(range(256)) * 1000  # more than one chunk of the handler
+    path = default_storage.save("photos/asgi-test.bin", ContentFile(content))
+
+    status, headers, body = asgi_request("GET", f"/media/{path}", cookie=session_cookie(employee))
+
+    assert status == 200
+    assert body == content
