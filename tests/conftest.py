@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from genbo.core import local_cache
 from tests.factories import MeetingFactory, NetworkFactory, UserFactory, add_member
 
 REQUIRE_ALL = os.environ.get("GENBO_REQUIRE_ALL") == "1"
@@ -45,6 +46,7 @@ def pytest_collection_modifyitems(config, items):
 def fast_settings(settings, tmp_path):
     # The sign-in lock counts failures in the cache; each test starts with none.
     cache.clear()
+    local_cache.clear()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -29,8 +29,12 @@ accepted answer. The reply form's idempotency token and the pagination links are
 placeholders as well, filled in for each response; the pagination needs the request's
 query string.
 
+Each app process also keeps the entries it read last (genbo.core.local_cache): the keys
+contain everything that the values depend on, apart from what the next paragraph names.
+
 Changes that bypass the services and the admin, and changes to an author's name, title
-or municipality or to a competence's label, show after at most CACHE_SECONDS.
+or municipality or to a competence's label, show after at most CACHE_SECONDS, and the
+process copies add up to local_cache.LOCAL_SECONDS to that.
 """
 
 import hashlib
@@ -38,7 +42,6 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch
 from django.middleware.csrf import get_token
@@ -46,6 +49,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
+from genbo.core import local_cache
 from genbo.core.prepared import PreparedQuery
 from genbo.forum.forms import ReplyForm
 from genbo.forum.models import Post, PostRevision, PostVote, Thread
@@ -113,10 +117,10 @@ def thread_page_content(request, thread: Thread) -> ThreadPageContent:
     user = request.user
     viewer_page = _viewer_page(request, thread)
     key = _html_key(thread, viewer_page, is_staff=user.is_staff, head=_head_facts(thread))
-    entry = cache.get(key)
+    entry = local_cache.get(key)
     if entry is None:
         entry = _render_content(thread, viewer_page, user)
-        cache.set(key, entry, CACHE_SECONDS)
+        local_cache.set(key, entry, CACHE_SECONDS)
 
     placeholders, html = entry
     pagination = render_to_string(
@@ -134,14 +138,14 @@ def thread_page_content(request, thread: Thread) -> ThreadPageContent:
 def _viewer_page(request, thread: Thread) -> _ViewerPage:
     user = request.user
     index_key = f"forum:thread:{thread.pk}:v{thread.content_version}:index"
-    index = cache.get(index_key)
+    index = local_cache.get(index_key)
     index_was_cached = index is not None
     if not index_was_cached:
         index = {
             "posts": list(thread.posts.order_by("created_at", "pk").values_list("pk", "author_id")),
             "competence_labels": list(thread.competences.values_list("label", flat=True)),
         }
-        cache.set(index_key, index, CACHE_SECONDS)
+        local_cache.set(index_key, index, CACHE_SECONDS)
 
     page = Paginator(index["posts"], POSTS_PER_PAGE).get_page(request.GET.get("page"))
     post_ids = [post_id for post_id, _author_id in page.object_list]
@@ -163,7 +167,7 @@ def _posts_entry(thread: Thread, viewer_page: _ViewerPage, user) -> tuple[str, s
     """Return the cached placeholder and HTML of the page's posts, rendered if missing."""
     html_key = _html_key(thread, viewer_page, is_staff=user.is_staff)
     posts = viewer_page.posts
-    entry = cache.get(html_key) if posts is None else None
+    entry = local_cache.get(html_key) if posts is None else None
     if entry is None:
         if posts is None:
             posts = _load_posts([post_id for post_id, _author_id in viewer_page.page.object_list])
@@ -171,7 +175,7 @@ def _posts_entry(thread: Thread, viewer_page: _ViewerPage, user) -> tuple[str, s
             post.has_voted = post.pk in viewer_page.voted_ids
             post.is_own = post.author_id == user.pk
         entry = _render(thread, posts, viewer_is_staff=user.is_staff)
-        cache.set(html_key, entry, CACHE_SECONDS)
+        local_cache.set(html_key, entry, CACHE_SECONDS)
     return entry
 
 
