@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from genbo.chat import services as chat_services
+from genbo.core import header_counts
 from genbo.forum import services as forum_services
 from genbo.networks import services as network_services
 from tests.factories import ThreadFactory
@@ -95,3 +96,31 @@ def test_leaving_network_drops_its_counts(client, member, convener, closed_netwo
     assert "(1 " in _chat_link(before)
     assert "(1 " not in _notifications_link(after)
     assert "(1 " not in _chat_link(after)
+
+
+class _RecordingCache:
+    """Django's cache, recording the name of each call."""
+
+    def __init__(self, real):
+        self.real = real
+        self.calls = []
+
+    def __getattr__(self, name):
+        method = getattr(self.real, name)
+
+        def call(*args, **kwargs):
+            self.calls.append(name)
+            return method(*args, **kwargs)
+
+        return call
+
+
+def test_cached_counts_are_read_in_one_call(client, employee, monkeypatch):
+    client.force_login(employee)
+    _header(client)
+    recording = _RecordingCache(header_counts.cache)
+    monkeypatch.setattr(header_counts, "cache", recording)
+
+    _header(client)
+
+    assert recording.calls == ["get_many"]

@@ -1,7 +1,7 @@
 from functools import cache
 
 from genbo.chat.selectors import unread_total
-from genbo.core.header_counts import CHAT, cached_count
+from genbo.core.header_counts import CHAT, request_count
 
 
 def unread_chat_messages(request) -> dict:
@@ -12,5 +12,5 @@ def unread_chat_messages(request) -> dict:
     if not user.is_authenticated:
         return {"unread_chat_count": 0}
     return {
-        "unread_chat_count": cache(lambda: cached_count(CHAT, user.pk, lambda: unread_total(user)))
+        "unread_chat_count": cache(lambda: request_count(request, CHAT, lambda: unread_total(user)))
     }

@@ -21,6 +21,8 @@ COUNT_SECONDS = 60
 
 NOTIFICATIONS = "notifications"
 CHAT = "chat"
+# The counts that every signed-in page's header shows.
+HEADER_KINDS = (NOTIFICATIONS, CHAT)
 
 
 def _key(kind: str, user_id: int) -> str:
@@ -33,6 +35,25 @@ def cached_count(kind: str, user_id: int, count: Callable[[], int]) -> int:
     value = cache.get(key)
     if value is None:
         value = count()
+        cache.set(key, value, COUNT_SECONDS)
+    return value
+
+
+def request_count(request, kind: str, count: Callable[[], int]) -> int:
+    """Return the cached count of `kind` for the request's user, or call `count` and cache it.
+
+    The first call in a request reads the cached counts of all HEADER_KINDS in one cache
+    call, since the header shows them all.
+    """
+    user_id = request.user.pk
+    found = getattr(request, "_genbo_header_counts", None)
+    if found is None:
+        found = cache.get_many([_key(header_kind, user_id) for header_kind in HEADER_KINDS])
+        request._genbo_header_counts = found
+    key = _key(kind, user_id)
+    value = found.get(key)
+    if value is None:
+        value = found[key] = count()
         cache.set(key, value, COUNT_SECONDS)
     return value
 

@@ -1,6 +1,6 @@
 from functools import cache
 
-from genbo.core.header_counts import NOTIFICATIONS, cached_count
+from genbo.core.header_counts import NOTIFICATIONS, request_count
 from genbo.notifications.services import unread_count
 
 
@@ -18,6 +18,6 @@ def unread_notifications(request) -> dict:
         return {"unread_notification_count": 0}
     return {
         "unread_notification_count": cache(
-            lambda: cached_count(NOTIFICATIONS, user.pk, lambda: unread_count(user))
+            lambda: request_count(request, NOTIFICATIONS, lambda: unread_count(user))
         )
     }
