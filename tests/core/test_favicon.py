@@ -42,7 +42,7 @@ def test_collected_icon_is_cached_for_long(settings, tmp_path):
     settings.WHITENOISE_USE_FINDERS = False
     settings.STORAGES = {
         **settings.STORAGES,
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+        "staticfiles": {"BACKEND": "genbo.core.storage.StaticFilesStorage"},
     }
     call_command("collectstatic", interactive=False, verbosity=0)
     # A new client loads the middleware again, so WhiteNoise reads the collected files.
