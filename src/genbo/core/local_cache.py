@@ -1,11 +1,11 @@
 """A copy, in this process, of Django cache entries whose value never changes under their key.
 
-The thread page reads its index and its rendered content from Redis on every request, and
-unpickling 40 kB of HTML each time cost about a tenth of the page's CPU time. Their keys
-contain the thread's content version and everything else the value depends on, so a
-value read once may be kept in the process for a short while. What the key leaves out
-(an author's new name, say) shows after at most the Django cache's timeout plus
-LOCAL_SECONDS.
+The thread page read its index and its rendered content from Redis on every request. Under
+load, reading and unpickling them (40 kB of HTML) took about a tenth of the page's samples
+in a py-spy profile. Their keys contain the thread's content version and everything else
+the value depends on, so a value read once may be kept in the process for a short while.
+What the key leaves out (an author's new name, say) shows after at most the Django
+cache's timeout plus LOCAL_SECONDS.
 
 Each app process keeps at most MAX_ENTRIES values, the least recently used going first.
 """
