@@ -14,6 +14,7 @@ from django.conf import settings  # noqa: E402
 from django.core import signals  # noqa: E402
 from django.core.exceptions import RequestAborted  # noqa: E402
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix  # noqa: E402
+from django.db import close_old_connections  # noqa: E402
 from django.urls import set_script_prefix  # noqa: E402
 
 
@@ -67,7 +68,11 @@ class SyncChainASGIHandler(ASGIHandler):
         if request is not None:
             response = self.get_response(request)
             response._handler_class = self.__class__
-        if not response.streaming:
+        if response.streaming:
+            # The response is closed in another thread after it is sent, so this thread's
+            # database connection goes back to the pool now.
+            close_old_connections()
+        else:
             # Sends request_finished, which returns the database connection to the pool.
             response.close()
             body_file.close()

@@ -9,8 +9,9 @@ from django.conf import settings
 from django.core import signals
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection
 
-from genbo.asgi import application, django_application
+from genbo.asgi import SyncChainASGIHandler, application, django_application
 from tests.helpers import signed_in_client
 
 # Pages are read from threads of the ASGI handler, which see only committed rows.
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @async_to_sync
 async def asgi_request(
-    method: str, path: str, *, cookie: str = "", body: bytes = b""
+    method: str, path: str, *, cookie: str = "", body: bytes = b"", app=application
 ) -> tuple[int, dict, bytes]:
     """Send one HTTP request to the ASGI application and return status, headers and body."""
     headers = [(b"host", b"testserver")]
@@ -43,7 +44,7 @@ async def asgi_request(
         "server": ("testserver", 80),
     }
 
-    communicator = ApplicationCommunicator(application, scope)
+    communicator = ApplicationCommunicator(app, scope)
     await communicator.send_input({"type": "http.request", "body": body})
     start = await communicator.receive_output(timeout=10)
 
@@ -144,3 +145,17 @@ def test_file_is_streamed_whole(employee):
 
     assert status == 200
     assert body == content
+
+
+@pytest.mark.postgres
+def test_streamed_file_returns_the_connection(employee):
+    handler = SyncChainASGIHandler(threads=1)
+    path = default_storage.save("photos/asgi-test.bin", ContentFile(b"photo"))
+
+    status, _headers, _body = asgi_request(
+        "GET", f"/media/{path}", cookie=session_cookie(employee), app=handler
+    )
+
+    assert status == 200
+    # The file is sent and closed in another thread, after the view's thread is done.
+    assert handler.executor.submit(lambda: connection.connection is None).result()
