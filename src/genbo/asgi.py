@@ -15,6 +15,7 @@ from django.core import signals  # noqa: E402
 from django.core.exceptions import RequestAborted  # noqa: E402
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix  # noqa: E402
 from django.db import close_old_connections  # noqa: E402
+from django.http import FileResponse  # noqa: E402
 from django.urls import set_script_prefix  # noqa: E402
 
 
@@ -68,6 +69,9 @@ class SyncChainASGIHandler(ASGIHandler):
         if request is not None:
             response = self.get_response(request)
             response._handler_class = self.__class__
+            if isinstance(response, FileResponse):
+                # The server splits the body itself, so files are read in large blocks.
+                response.block_size = self.chunk_size
         if response.streaming:
             # The response is closed in another thread after it is sent, so this thread's
             # database connection goes back to the pool now.

@@ -1,5 +1,6 @@
 """The ASGI application serves pages through the whole middleware chain, built for sync use."""
 
+import io
 import threading
 
 import pytest
@@ -18,18 +19,13 @@ from tests.helpers import signed_in_client
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@async_to_sync
-async def asgi_request(
-    method: str, path: str, *, cookie: str = "", body: bytes = b"", app=application
-) -> tuple[int, dict, bytes]:
-    """Send one HTTP request to the ASGI application and return status, headers and body."""
+def http_scope(method: str, path: str, *, cookie: str = "", body: bytes = b"") -> dict:
     headers = [(b"host", b"testserver")]
     if cookie:
         headers.append((b"cookie", cookie.encode()))
     if body:
         headers.append((b"content-type", b"application/x-www-form-urlencoded"))
-
-    scope = {
+    return {
         "type": "http",
         "asgi": {"version": "3.0"},
         "http_version": "1.1",
@@ -44,6 +40,13 @@ async def asgi_request(
         "server": ("testserver", 80),
     }
 
+
+@async_to_sync
+async def asgi_request(
+    method: str, path: str, *, cookie: str = "", body: bytes = b"", app=application
+) -> tuple[int, dict, bytes]:
+    """Send one HTTP request to the ASGI application and return status, headers and body."""
+    scope = http_scope(method, path, cookie=cookie, body=body)
     communicator = ApplicationCommunicator(app, scope)
     await communicator.send_input({"type": "http.request", "body": body})
     start = await communicator.receive_output(timeout=10)
@@ -145,6 +148,17 @@ def test_file_is_streamed_whole(employee):
 
     assert status == 200
     assert body == content
+
+
+def test_file_is_read_in_large_blocks(employee):
+    path = default_storage.save("photos/asgi-test.bin", ContentFile(b"photo"))
+    scope = http_scope("GET", f"/media/{path}", cookie=session_cookie(employee))
+
+    response = django_application.respond(scope, io.BytesIO())
+    response.close()
+
+    # Django's FileResponse reads 4 kB at a time unless the handler says otherwise.
+    assert response.block_size == SyncChainASGIHandler.chunk_size
 
 
 @pytest.mark.postgres
