@@ -71,7 +71,11 @@ MIDDLEWARE = [
 ROOT_URLCONF = "genbo.urls"
 ASGI_APPLICATION = "genbo.asgi.application"
 # Threads per app process that run requests (genbo.asgi); more concurrent requests wait.
-REQUEST_THREADS = env_int("GENBO_REQUEST_THREADS", 10)
+# More threads than pooled database connections let requests that need no database (static
+# files, a sign-in waiting for a provider) go on while others wait for a connection.
+REQUEST_THREADS = env_int("GENBO_REQUEST_THREADS", 32)
+if REQUEST_THREADS < 1:
+    raise ImproperlyConfigured("GENBO_REQUEST_THREADS must be at least 1.")
 
 TEMPLATES = [
     {
