@@ -47,6 +47,9 @@ class AppServer:
             f"{LOCAL_HOST}:{self.port}",
             "--graceful-timeout",
             "5",
+            # Every gunicorn master binds the same control socket in the home folder by
+            # default, so two benchmark servers would take it from each other.
+            "--no-control-socket",
         ]
         log = self.log_path.open("w")
         self.process = subprocess.Popen(
