@@ -55,8 +55,11 @@ class SyncChainASGIHandler(ASGIHandler):
         response = await respond(scope, body_file)
         if response.streaming:
             async with ThreadSensitiveContext():
-                await self.send_response(response, send)
-                await sync_to_async(response.close)()
+                try:
+                    await self.send_response(response, send)
+                finally:
+                    # Closes the file even when the client has gone.
+                    await sync_to_async(response.close)()
             body_file.close()
         else:
             await self.send_response(response, send)

@@ -157,7 +157,7 @@ def test_file_is_read_in_large_blocks(employee):
     response = django_application.respond(scope, io.BytesIO())
     response.close()
 
-    # Django's FileResponse reads 4 kB at a time unless the handler says otherwise.
+    # Django's FileResponse reads 4 kB at a time unless the handler sets a larger block size.
     assert response.block_size == SyncChainASGIHandler.chunk_size
 
 
@@ -173,3 +173,27 @@ def test_streamed_file_returns_the_connection(employee):
     assert status == 200
     # The file is sent and closed in another thread, after the view's thread is done.
     assert handler.executor.submit(lambda: connection.connection is None).result()
+
+
+def test_file_is_closed_when_sending_fails(employee, monkeypatch):
+    path = default_storage.save("photos/asgi-test.bin", ContentFile(b"photo"))
+    scope = http_scope("GET", f"/media/{path}", cookie=session_cookie(employee))
+    responses = []
+    respond = django_application.respond
+
+    def record(*args):
+        responses.append(respond(*args))
+        return responses[-1]
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+
+    async def send(message):
+        if message["type"] == "http.response.body":
+            raise OSError("the client has gone")
+
+    monkeypatch.setattr(django_application, "respond", record)
+    with pytest.raises(OSError):
+        async_to_sync(django_application)(scope, receive, send)
+
+    assert responses[0].file_to_stream.closed
