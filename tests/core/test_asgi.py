@@ -107,37 +107,34 @@ def test_health_check_reaches_the_database():
     assert b'"database": "ok"' in body
 
 
-def test_requests_run_in_the_handler_threads(employee):
+def _thread_names_on(signal, employee, *, requests: int) -> list[str]:
+    """Load `requests` pages and return the name of the thread of each `signal` sent."""
     thread_names = []
 
     def record(**kwargs):
         thread_names.append(threading.current_thread().name)
 
-    signals.request_started.connect(record)
+    signal.connect(record)
     try:
-        for _ in range(3):
+        for _ in range(requests):
             asgi_request("GET", "/forum/", cookie=session_cookie(employee))
     finally:
-        signals.request_started.disconnect(record)
+        signal.disconnect(record)
+    return thread_names
+
+
+def test_requests_run_in_handler_threads(employee):
+    thread_names = _thread_names_on(signals.request_started, employee, requests=3)
 
     assert len(thread_names) == 3
     assert all(name.startswith("request_") for name in thread_names)
 
 
-def test_each_request_is_finished_once(employee):
-    finished = []
-
-    def record(**kwargs):
-        finished.append(threading.current_thread().name)
-
-    signals.request_finished.connect(record)
-    try:
-        asgi_request("GET", "/forum/", cookie=session_cookie(employee))
-    finally:
-        signals.request_finished.disconnect(record)
+def test_each_request_finished_once(employee):
+    thread_names = _thread_names_on(signals.request_finished, employee, requests=1)
 
     # request_finished returns the thread's database connection to the pool.
-    assert len(finished) == 1
+    assert len(thread_names) == 1
 
 
 def test_file_is_streamed_whole(employee):

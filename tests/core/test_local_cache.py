@@ -34,24 +34,24 @@ def test_process_copy_expires(monkeypatch):
     assert local_cache.get("local-test:c") == "new"
 
 
-def test_least_recently_used_goes_first(monkeypatch):
+def _store_three_of_two(monkeypatch) -> None:
+    """Store three values where two fit, reading the first again before the third."""
     monkeypatch.setattr(local_cache, "MAX_ENTRIES", 2)
     local_cache.set("local-test:1", "one", 60)
     local_cache.set("local-test:2", "two", 60)
     local_cache.get("local-test:1")
     local_cache.set("local-test:3", "three", 60)
     cache.clear()
+
+
+def test_least_recently_used_goes_first(monkeypatch):
+    _store_three_of_two(monkeypatch)
 
     assert local_cache.get("local-test:2") is None
 
 
 @pytest.mark.parametrize("key", ["local-test:1", "local-test:3"])
 def test_recently_used_values_stay(monkeypatch, key):
-    monkeypatch.setattr(local_cache, "MAX_ENTRIES", 2)
-    local_cache.set("local-test:1", "one", 60)
-    local_cache.set("local-test:2", "two", 60)
-    local_cache.get("local-test:1")
-    local_cache.set("local-test:3", "three", 60)
-    cache.clear()
+    _store_three_of_two(monkeypatch)
 
     assert local_cache.get(key) is not None
