@@ -46,7 +46,9 @@ class SyncChainASGIHandler(ASGIHandler):
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
-            raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+            raise ValueError(
+                f"Unsupported ASGI scope type {scope['type']!r}: this handler serves HTTP only."
+            )
         try:
             body_file = await self.read_body(receive)
         except RequestAborted:
@@ -65,7 +67,7 @@ class SyncChainASGIHandler(ASGIHandler):
             await self.send_response(response, send)
 
     def respond(self, scope, body_file):
-        """Return the response to the request in `scope`; close it unless it streams."""
+        """Return the response to the request in `scope`, already closed unless it streams."""
         set_script_prefix(get_script_prefix(scope))
         signals.request_started.send(sender=self.__class__, scope=scope)
         request, response = self.create_request(scope, body_file)

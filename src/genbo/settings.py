@@ -70,12 +70,14 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "genbo.urls"
 ASGI_APPLICATION = "genbo.asgi.application"
-# Threads per app process that run requests (genbo.asgi); more concurrent requests wait.
+# Threads per app process that run requests (genbo.asgi). Further concurrent requests wait.
 # More threads than pooled database connections let requests that need no database (static
 # files, a sign-in waiting for a provider) go on while others wait for a connection.
 REQUEST_THREADS = env_int("GENBO_REQUEST_THREADS", 32)
 if REQUEST_THREADS < 1:
-    raise ImproperlyConfigured("GENBO_REQUEST_THREADS must be at least 1.")
+    raise ImproperlyConfigured(
+        f"GENBO_REQUEST_THREADS={REQUEST_THREADS} is invalid: set it to 1 or more (default 32)."
+    )
 
 TEMPLATES = [
     {

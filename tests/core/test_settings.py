@@ -173,8 +173,8 @@ def test_prepared_statements_can_be_turned_off(tmp_path):
 
 
 @pytest.mark.parametrize("threads", ["0", "-2"])
-def test_request_threads_below_one_are_refused(tmp_path, threads):
+def test_request_threads_below_one_rejected(tmp_path, threads):
     result = _import_settings(tmp_path, GENBO_REQUEST_THREADS=threads)
 
     assert result.returncode != 0
-    assert "GENBO_REQUEST_THREADS must be at least 1" in _last_line(result)
+    assert f"GENBO_REQUEST_THREADS={threads} is invalid" in _last_line(result)
