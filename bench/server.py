@@ -50,6 +50,10 @@ class AppServer:
             # Every gunicorn master binds the same control socket in the home folder by
             # default, so two benchmark servers would take it from each other.
             "--no-control-socket",
+            # Each worker listens on a socket of its own, and the kernel spreads new
+            # connections over them. On one shared socket, the worker that woke first
+            # often took most of wrk's 16 connections, in some runs all of them.
+            "--reuse-port",
         ]
         log = self.log_path.open("w")
         self.process = subprocess.Popen(
