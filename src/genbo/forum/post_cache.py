@@ -25,9 +25,10 @@ get_thread_for_user returned for the viewer.
 The content of the whole thread page (heading, answer, posts, reply form) is cached the
 same way, under the key of its posts extended by a digest of the thread's own facts that
 the content shows: title, topic, network, follow state, lock and deletion, and the
-accepted answer. The reply form's idempotency token and the pagination links are
-placeholders as well, filled in for each response; the pagination needs the request's
-query string.
+accepted answer. The reply form's idempotency token is a placeholder as well, filled in
+for each response. The pagination links are part of the cached HTML: the content is
+cached only for requests whose query string has nothing but the page number, so the
+links depend on the page and the thread's length alone.
 
 Each app process also keeps the entries it read last (genbo.core.local_cache): the keys
 contain everything that the values depend on, apart from what the next paragraph names.
@@ -119,17 +120,12 @@ def thread_page_content(request, thread: Thread) -> ThreadPageContent:
     key = _html_key(thread, viewer_page, is_staff=user.is_staff, head=_head_facts(thread))
     entry = local_cache.get(key)
     if entry is None:
-        entry = _render_content(thread, viewer_page, user)
+        entry = _render_content(request, thread, viewer_page)
         local_cache.set(key, entry, CACHE_SECONDS)
 
     placeholders, html = entry
-    pagination = render_to_string(
-        "core/pagination.html", {"page": viewer_page.page}, request=request
-    )
-    html = (
-        html.replace(placeholders["csrf"], get_token(request))
-        .replace(placeholders["token"], str(uuid.uuid4()))
-        .replace(placeholders["pagination"], pagination)
+    html = html.replace(placeholders["csrf"], get_token(request)).replace(
+        placeholders["token"], str(uuid.uuid4())
     )
     # The HTML was built from escaped and sanitised parts by the template engine.
     return ThreadPageContent(page=viewer_page.page, html=mark_safe(html))
@@ -242,13 +238,17 @@ def _head_facts(thread: Thread) -> str:
     return repr(facts)
 
 
-def _render_content(thread: Thread, viewer_page: _ViewerPage, user) -> tuple[dict, str]:
-    """Render the page content with fresh placeholders; return them and the HTML."""
+def _render_content(request, thread: Thread, viewer_page: _ViewerPage) -> tuple[dict, str]:
+    """Render the page content with fresh placeholders, and return them and the HTML."""
+    user = request.user
     posts_placeholder, posts_html = _posts_entry(thread, viewer_page, user)
     placeholders = {
-        name: f"{name}-placeholder-{secrets.token_hex(16)}"
-        for name in ("csrf", "token", "pagination")
+        name: f"{name}-placeholder-{secrets.token_hex(16)}" for name in ("csrf", "token")
     }
+    # The links keep the query string, which contains nothing but the page number here.
+    pagination_html = render_to_string(
+        "core/pagination.html", {"page": viewer_page.page}, request=request
+    )
     html = render_to_string(
         "forum/thread_content.html",
         {
@@ -257,7 +257,7 @@ def _render_content(thread: Thread, viewer_page: _ViewerPage, user) -> tuple[dic
             "page": viewer_page.page,
             # Drawn after the posts were read, so no post text contains the placeholders.
             "posts_html": mark_safe(posts_html.replace(posts_placeholder, placeholders["csrf"])),
-            "pagination_html": placeholders["pagination"],
+            "pagination_html": pagination_html,
             "reply_form": ReplyForm(initial={"token": placeholders["token"]}),
             "viewer_is_staff": user.is_staff,
             "csrf_token": placeholders["csrf"],
