@@ -124,3 +124,12 @@ def test_cached_counts_are_read_in_one_call(client, employee, monkeypatch):
     _header(client)
 
     assert recording.calls == ["get_many"]
+
+
+def test_count_timeouts_spread_over_last_quarter():
+    timeouts = {header_counts.count_timeout() for _ in range(500)}
+
+    assert min(timeouts) >= header_counts.COUNT_SECONDS * 3 // 4
+    assert max(timeouts) <= header_counts.COUNT_SECONDS
+    # Counts stored in the same second expire at different times.
+    assert len(timeouts) > 5
