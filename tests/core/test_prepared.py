@@ -152,3 +152,20 @@ def test_deactivated_session_user_signed_out(client, employee):
     response = client.get("/")
 
     assert response.status_code == 302
+
+
+def test_count_matches_the_orm(db, employee, django_assert_num_queries):
+    ThreadFactory(author=employee)
+    ThreadFactory(author=employee)
+    ThreadFactory()
+    query = PreparedQuery(lambda user_id: Thread.objects.filter(author=user_id), "user_id")
+    query.count(user_id=employee.pk)
+
+    with django_assert_num_queries(1):
+        assert query.count(user_id=employee.pk) == 2
+
+
+def test_out_of_range_id_counts_nothing(db):
+    query = PreparedQuery(lambda user_id: User.objects.filter(pk=user_id), "user_id")
+
+    assert query.count(user_id=2**70) == 0

@@ -56,20 +56,10 @@ class PreparedQuery:
 
     def run(self, **values: int) -> list[Model]:
         """Return the instances the queryset yields with `values` in place of the markers."""
-        if set(values) != set(self.names):
-            raise TypeError(f"expected the values {sorted(self.names)}, got {sorted(values)}")
-        if any(not INT64_MIN <= int(value) <= INT64_MAX for value in values.values()):
-            # No row contains such a value, and SQLite cannot take it as a parameter.
+        bound = self._bind(values)
+        if bound is None:
             return []
-        connection = connections[self.using]
-        compiled = self.compiled.get((self.using, connection.vendor))
-        if compiled is None:
-            compiled = self._compile(connection)
-            self.compiled[self.using, connection.vendor] = compiled
-        params = [
-            int(values[slot]) if slot else param
-            for slot, param in zip(compiled.slots, compiled.params, strict=True)
-        ]
+        connection, compiled, params = bound
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
@@ -82,6 +72,37 @@ class PreparedQuery:
     def first(self, **values: int) -> Model | None:
         found = self.run(**values)
         return found[0] if found else None
+
+    def count(self, **values: int) -> int:
+        """Return how many rows the queryset yields with `values`, counted in the database."""
+        bound = self._bind(values)
+        if bound is None:
+            return 0
+        connection, compiled, params = bound
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({compiled.sql}) prepared_rows", params)
+            return cursor.fetchone()[0]
+
+    def _bind(self, values: dict[str, int]) -> tuple[Any, _Compiled, list] | None:
+        """Return the connection, the compiled query and its parameters for `values`.
+
+        Return None when a value is out of the range of any id, so that no row matches.
+        """
+        if set(values) != set(self.names):
+            raise TypeError(f"expected the values {sorted(self.names)}, got {sorted(values)}")
+        if any(not INT64_MIN <= int(value) <= INT64_MAX for value in values.values()):
+            # No row contains such a value, and SQLite cannot take it as a parameter.
+            return None
+        connection = connections[self.using]
+        compiled = self.compiled.get((self.using, connection.vendor))
+        if compiled is None:
+            compiled = self._compile(connection)
+            self.compiled[self.using, connection.vendor] = compiled
+        params = [
+            int(values[slot]) if slot else param
+            for slot, param in zip(compiled.slots, compiled.params, strict=True)
+        ]
+        return connection, compiled, params
 
     def _compile(self, connection) -> _Compiled:
         queryset = self.build(**self.markers)
