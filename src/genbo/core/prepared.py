@@ -14,8 +14,9 @@ contain each marker, or that contains a marker anywhere else.
 """
 
 import copy
+import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -35,6 +36,46 @@ class _Compiled:
     # For each parameter, the name of the value that replaces it, or "" to keep it.
     slots: tuple[str, ...]
     compiler: Any
+    # How rows become instances, worked out once per connection object (_Plan).
+    plans: weakref.WeakKeyDictionary = field(default_factory=weakref.WeakKeyDictionary)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What Django's ModelIterable works out again for every run of a query."""
+
+    compiler: Any
+    converters: dict
+    model: type[Model]
+    init_list: list[str]
+    start: int
+    end: int
+    populators: list
+    annotations: list[tuple[str, int]]
+
+    @classmethod
+    def build(cls, compiled: _Compiled, connection, using: str) -> "_Plan":
+        # The converters of some fields come from the connection, so the plan has a copy of
+        # the compiler with this connection; the shared one stays as it was.
+        compiler = copy.copy(compiled.compiler)
+        compiler.connection = connection
+        select = compiler.select
+        klass_info = compiler.klass_info
+        select_fields = klass_info["select_fields"]
+        start, end = select_fields[0], select_fields[-1] + 1
+        columns = [column[0] for column in select[: compiler.col_count]]
+        if compiler.has_composite_fields(columns):
+            raise ValueError("a prepared query cannot select a composite primary key")
+        return cls(
+            compiler=compiler,
+            converters=compiler.get_converters(columns),
+            model=klass_info["model"],
+            init_list=[column[0].target.attname for column in select[start:end]],
+            start=start,
+            end=end,
+            populators=get_related_populators(klass_info, select, using),
+            annotations=list(compiler.annotation_col_map.items()),
+        )
 
 
 class PreparedQuery:
@@ -63,11 +104,11 @@ class PreparedQuery:
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
-        # The converters of some fields come from the connection, so the compiler gets
-        # this request's connection; the copy leaves the shared one as it was.
-        compiler = copy.copy(compiled.compiler)
-        compiler.connection = connection
-        return self._instances(compiler, rows)
+        plan = compiled.plans.get(connection)
+        if plan is None:
+            plan = _Plan.build(compiled, connection, self.using)
+            compiled.plans[connection] = plan
+        return self._instances(plan, rows)
 
     def first(self, **values: int) -> Model | None:
         found = self.run(**values)
@@ -122,23 +163,19 @@ class PreparedQuery:
             raise ValueError("a marker value reached the query in another form")
         return _Compiled(sql=sql, params=tuple(params), slots=slots, compiler=compiler)
 
-    def _instances(self, compiler, rows: list) -> list[Model]:
+    def _instances(self, plan: _Plan, rows: list) -> list[Model]:
         """Build instances from `rows` as Django's ModelIterable does for its own query."""
+        compiler = plan.compiler
         if compiler.has_extra_select:
             rows = [row[: compiler.col_count] for row in rows]
-        klass_info = compiler.klass_info
-        select = compiler.select
-        model = klass_info["model"]
-        select_fields = klass_info["select_fields"]
-        start, end = select_fields[0], select_fields[-1] + 1
-        init_list = [column[0].target.attname for column in select[start:end]]
-        populators = get_related_populators(klass_info, select, self.using)
+        if plan.converters:
+            rows = compiler.apply_converters(rows, plan.converters)
         instances = []
-        for row in compiler.results_iter([rows]):
-            instance = model.from_db(self.using, init_list, row[start:end])
-            for populator in populators:
+        for row in rows:
+            instance = plan.model.from_db(self.using, plan.init_list, row[plan.start : plan.end])
+            for populator in plan.populators:
                 populator.populate(row, instance)
-            for name, position in compiler.annotation_col_map.items():
+            for name, position in plan.annotations:
                 setattr(instance, name, row[position])
             instances.append(instance)
         return instances
