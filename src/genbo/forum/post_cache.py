@@ -45,12 +45,12 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from genbo.core import local_cache
+from genbo.core.csrf import request_token
 from genbo.core.prepared import PreparedQuery
 from genbo.forum.forms import ReplyForm
 from genbo.forum.models import Post, PostRevision, PostVote, Thread
@@ -101,7 +101,7 @@ def thread_posts_page(request, thread: Thread) -> ThreadPostsPage:
     viewer_page = _viewer_page(request, thread)
     placeholder, html = _posts_entry(thread, viewer_page, request.user)
     # The HTML was built from escaped and sanitised parts by the template engine.
-    html = mark_safe(html.replace(placeholder, get_token(request)))
+    html = mark_safe(html.replace(placeholder, request_token(request)))
     return ThreadPostsPage(
         page=viewer_page.page, html=html, competence_labels=viewer_page.index["competence_labels"]
     )
@@ -124,7 +124,7 @@ def thread_page_content(request, thread: Thread) -> ThreadPageContent:
         local_cache.set(key, entry, CACHE_SECONDS)
 
     placeholders, html = entry
-    html = html.replace(placeholders["csrf"], get_token(request)).replace(
+    html = html.replace(placeholders["csrf"], request_token(request)).replace(
         placeholders["token"], str(uuid.uuid4())
     )
     # The HTML was built from escaped and sanitised parts by the template engine.
