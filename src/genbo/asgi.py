@@ -68,6 +68,14 @@ class WorkLane(Executor):
     def __init__(self, *, pool: Executor, patience: float):
         self.pool = pool
         self.patience = patience
+        self.process_id = 0
+
+    def _start(self) -> None:
+        """Start the lane's thread in this process.
+
+        Also after a fork (gunicorn's --preload imports the app before it forks), because
+        a child process has no copy of its parent's threads and its locks may be held.
+        """
         self.lock = threading.Condition()
         self.queue: deque[_Job] = deque()
         self.running = False
@@ -77,14 +85,17 @@ class WorkLane(Executor):
         self.timer: asyncio.TimerHandle | None = None
         self.timer_loop: asyncio.AbstractEventLoop | None = None
         ready = threading.Event()
-        self.thread = threading.Thread(
+        thread = threading.Thread(
             target=self._work, args=(ready,), name="request_lane", daemon=True
         )
-        self.thread.start()
+        thread.start()
         ready.wait()
+        self.process_id = os.getpid()
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
         """Queue `fn` for the lane, or give it to the pool while the lane's request steps aside."""
+        if self.process_id != os.getpid():
+            self._start()
         with self.lock:
             idle = not self.running and not self.queue
             if idle or not self._steps_aside():

@@ -1,6 +1,7 @@
 """The work lane runs requests one at a time on one thread, and steps aside for the pool."""
 
 import asyncio
+import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -127,3 +128,20 @@ def test_cancelled_request_does_not_run(pool):
     lane.submit(lambda: None).result(timeout=5)
 
     assert ran == []
+
+
+def test_lane_runs_in_a_forked_child(pool):
+    lane = WorkLane(pool=pool, patience=5)
+    lane.submit(lambda: None).result(timeout=5)
+
+    child = os.fork()
+    if child == 0:
+        # The child has no copy of the parent's lane thread, so the lane starts a new one.
+        code = 1
+        try:
+            code = 0 if lane.submit(thread_name).result(timeout=5) == "request_lane" else 1
+        finally:
+            os._exit(code)
+    _pid, status = os.waitpid(child, 0)
+
+    assert os.waitstatus_to_exitcode(status) == 0
