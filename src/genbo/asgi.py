@@ -47,9 +47,9 @@ class WorkLane(Executor):
     """One thread per process that runs requests one at a time while they work.
 
     Python lets one thread run at a time. With many request threads, a thread that comes
-    back from PostgreSQL or Redis waits for its turn while another works, so requests that
-    work slow each other down: at 16 connections the thread page had a p95 of 59 to
-    222 ms with 32 threads per process and 39 to 72 ms with one (docs/performance.md).
+    back from PostgreSQL or Redis waits for its turn while another works. So requests that
+    work slow each other down. At 16 connections the thread page had a p95 of 59 to
+    222 ms with 32 threads per process, and 39 to 72 ms with one (docs/performance.md).
 
     The lane gives requests that work the one-thread behaviour: they queue for its thread
     in the order they came, and the thread goes from one to the next without a round trip

@@ -130,7 +130,7 @@ def test_requests_run_in_handler_threads(employee):
     assert all(name.startswith("request_") for name in thread_names)
 
 
-def test_requests_one_at_a_time_run_in_the_lane(employee):
+def test_sequential_requests_use_the_lane(employee):
     thread_names = _thread_names_on(signals.request_started, employee, requests=2)
 
     assert thread_names == ["request_lane", "request_lane"]

@@ -36,7 +36,7 @@ def wait(seconds: float) -> str:
     return thread_name()
 
 
-def test_requests_run_on_the_lane_thread_in_order(pool):
+def test_lane_runs_requests_in_order(pool):
     lane = WorkLane(pool=pool, patience=5)
     order = []
 
@@ -47,7 +47,7 @@ def test_requests_run_on_the_lane_thread_in_order(pool):
     assert order == [(n, "request_lane") for n in range(5)]
 
 
-def test_result_and_error_reach_the_caller(pool):
+def test_lane_returns_result_and_error(pool):
     lane = WorkLane(pool=pool, patience=5)
 
     def fail():
@@ -58,7 +58,7 @@ def test_result_and_error_reach_the_caller(pool):
         lane.submit(fail).result(timeout=5)
 
 
-def test_request_after_a_waiting_one_takes_the_pool(pool):
+def test_pool_takes_request_behind_waiting(pool):
     lane = WorkLane(pool=pool, patience=5)
     waiting = lane.submit(wait, 1.0)
     time.sleep(WorkLane.JUDGE_AFTER * 3)
@@ -71,7 +71,7 @@ def test_request_after_a_waiting_one_takes_the_pool(pool):
     assert waiting.result(timeout=5) == "request_lane"
 
 
-def test_request_after_a_long_one_takes_the_pool(pool):
+def test_pool_takes_request_behind_long(pool):
     lane = WorkLane(pool=pool, patience=0.05)
     long_one = lane.submit(work, 0.5)
     time.sleep(0.1)
@@ -82,7 +82,7 @@ def test_request_after_a_long_one_takes_the_pool(pool):
     assert long_one.result(timeout=5) == "request_lane"
 
 
-def test_request_after_a_short_one_waits_for_the_lane(pool):
+def test_short_request_keeps_the_lane(pool):
     lane = WorkLane(pool=pool, patience=5)
     lane.submit(work, 0.05)
 
@@ -104,14 +104,14 @@ async def _queued_behind(first, *, patience: float) -> tuple[str, float]:
     return name, ended
 
 
-def test_queued_request_leaves_a_request_that_starts_waiting():
+def test_queue_leaves_waiting_request():
     name, ended = asyncio.run(_queued_behind(lambda: wait(1.0), patience=5))
 
     assert name.startswith("pool")
     assert ended < 0.5
 
 
-def test_queued_request_leaves_a_long_request():
+def test_queue_leaves_long_request():
     name, ended = asyncio.run(_queued_behind(lambda: work(1.0), patience=0.05))
 
     assert name.startswith("pool")
@@ -130,7 +130,7 @@ def test_cancelled_request_does_not_run(pool):
     assert ran == []
 
 
-def test_lane_runs_in_a_forked_child(pool):
+def test_lane_runs_after_fork(pool):
     lane = WorkLane(pool=pool, patience=5)
     lane.submit(lambda: None).result(timeout=5)
 

@@ -42,7 +42,7 @@ class _Compiled:
 
 @dataclass(frozen=True)
 class _Plan:
-    """What Django's ModelIterable works out again for every run of a query."""
+    """Row plan of a prepared query: the parts Django's ModelIterable works out per run."""
 
     compiler: Any
     converters: dict
@@ -56,7 +56,7 @@ class _Plan:
     @classmethod
     def build(cls, compiled: _Compiled, connection, using: str) -> "_Plan":
         # The converters of some fields come from the connection, so the plan has a copy of
-        # the compiler with this connection; the shared one stays as it was.
+        # the compiler with this connection. The shared compiler stays as it was.
         compiler = copy.copy(compiled.compiler)
         compiler.connection = connection
         select = compiler.select
