@@ -78,15 +78,6 @@ if REQUEST_THREADS < 1:
     raise ImproperlyConfigured(
         f"GENBO_REQUEST_THREADS={REQUEST_THREADS} is invalid: set it to 1 or more (default 32)."
     )
-# Requests queue for one thread per process that runs them one at a time (genbo.asgi.WorkLane).
-# They take the pool above while the lane's request waits for another server or has run longer
-# than this. 0 sends every request to the pool.
-REQUEST_LANE_PATIENCE_MS = env_int("GENBO_REQUEST_LANE_PATIENCE_MS", 50)
-if REQUEST_LANE_PATIENCE_MS < 0:
-    raise ImproperlyConfigured(
-        f"GENBO_REQUEST_LANE_PATIENCE_MS={REQUEST_LANE_PATIENCE_MS} is invalid: set it to 0 "
-        "(no lane) or more (default 50)."
-    )
 
 TEMPLATES = [
     {

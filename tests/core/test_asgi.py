@@ -130,18 +130,6 @@ def test_requests_run_in_handler_threads(employee):
     assert all(name.startswith("request_") for name in thread_names)
 
 
-def test_sequential_requests_use_the_lane(employee):
-    thread_names = _thread_names_on(signals.request_started, employee, requests=2)
-
-    assert thread_names == ["request_lane", "request_lane"]
-
-
-def test_handler_without_patience_has_no_lane():
-    handler = SyncChainASGIHandler(threads=1)
-
-    assert handler.lane is None
-
-
 def test_each_request_finished_once(employee):
     thread_names = _thread_names_on(signals.request_finished, employee, requests=1)
 
