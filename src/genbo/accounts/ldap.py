@@ -25,6 +25,7 @@ from genbo.accounts.provisioning import (
     user_deactivate,
     user_provision,
 )
+from genbo.core.db import release_connection
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +63,7 @@ def _service_connection(provider: IdentityProvider) -> ldap3.Connection:
         password = provider_secret(provider)
     except ImproperlyConfigured as error:
         raise LdapSignInError(str(error)) from None
+    release_connection()
     connection = ldap3.Connection(
         _server(provider),
         user=provider.bind_dn or None,

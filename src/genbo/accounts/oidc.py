@@ -37,6 +37,7 @@ from genbo.accounts.directory import (
 )
 from genbo.accounts.models import IdentityLink, IdentityProvider
 from genbo.accounts.provisioning import DirectoryProfile, ProvisioningError, user_provision
+from genbo.core.db import release_connection
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ class ProviderMetadata:
 
 
 def _client() -> httpx.Client:
+    release_connection()
     return httpx.Client(timeout=settings.GENBO_SSO_TIMEOUT_SECONDS, follow_redirects=False)
 
 

@@ -36,6 +36,7 @@ from saml2.saml import NAMEID_FORMAT_PERSISTENT
 from genbo.accounts.directory import attribute_mapping, claim_text, subject_text
 from genbo.accounts.models import IdentityLink, IdentityProvider
 from genbo.accounts.provisioning import DirectoryProfile, ProvisioningError, user_provision
+from genbo.core.db import release_connection
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ def _idp_metadata(provider: IdentityProvider) -> str:
             raise SamlError(f"the metadata URL {url!r} is not a URL")
         if settings.PRODUCTION and not url.startswith("https://"):
             raise SamlError("the metadata URL must use https in production")
+        release_connection()
         try:
             with httpx.Client(timeout=settings.GENBO_SSO_TIMEOUT_SECONDS) as client:
                 response = client.get(url)
