@@ -169,3 +169,28 @@ def test_out_of_range_id_counts_nothing(db):
     query = PreparedQuery(lambda user_id: User.objects.filter(pk=user_id), "user_id")
 
     assert query.count(user_id=2**70) == 0
+
+
+def test_plan_made_once_per_connection(db, employee):
+    thread = ThreadFactory()
+    query = PreparedQuery(_followed_threads, "user_id", "thread_id")
+
+    query.run(user_id=employee.pk, thread_id=thread.pk)
+    plans = dict(connections["default"].genbo_prepared_plans)
+    found = query.first(user_id=employee.pk, thread_id=thread.pk)
+
+    assert connections["default"].genbo_prepared_plans == plans
+    assert found.topic.name == thread.topic.name
+
+
+def test_queries_keep_their_own_plans(db, employee):
+    thread = ThreadFactory()
+    threads = PreparedQuery(_followed_threads, "user_id", "thread_id")
+    users = PreparedQuery(lambda user_id: User.objects.filter(pk=user_id), "user_id")
+
+    found_thread = threads.first(user_id=employee.pk, thread_id=thread.pk)
+    found_user = users.first(user_id=employee.pk)
+
+    assert isinstance(found_thread, Thread)
+    assert isinstance(found_user, User)
+    assert found_user.email == employee.email

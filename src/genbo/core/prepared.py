@@ -14,9 +14,8 @@ contain each marker, or that contains a marker anywhere else.
 """
 
 import copy
-import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -36,8 +35,6 @@ class _Compiled:
     # For each parameter, the name of the value that replaces it, or "" to keep it.
     slots: tuple[str, ...]
     compiler: Any
-    # How rows become instances, worked out once per connection object (_Plan).
-    plans: weakref.WeakKeyDictionary = field(default_factory=weakref.WeakKeyDictionary)
 
 
 @dataclass(frozen=True)
@@ -104,11 +101,14 @@ class PreparedQuery:
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
-        plan = compiled.plans.get(connection)
-        if plan is None:
-            plan = _Plan.build(compiled, connection, self.using)
-            compiled.plans[connection] = plan
-        return self._instances(plan, rows)
+        # Kept on the connection object, which each plan refers to, so that a plan lives no
+        # longer than its connection. The entry contains the compiled query too, so that its id
+        # cannot pass to another one.
+        plans = connection.__dict__.setdefault("genbo_prepared_plans", {})
+        entry = plans.get(id(compiled))
+        if entry is None or entry[0] is not compiled:
+            entry = plans[id(compiled)] = (compiled, _Plan.build(compiled, connection, self.using))
+        return self._instances(entry[1], rows)
 
     def first(self, **values: int) -> Model | None:
         found = self.run(**values)
