@@ -11,8 +11,12 @@ from genbo.accounts import oidc, saml
 from genbo.accounts.models import IdentityProvider
 from genbo.core.models import Municipality
 
-# Outside a test transaction, so that the request's connection may close.
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
+# Outside a test transaction, so that the request's connection may close. The serialized
+# rollback leaves the database as migrations made it, as later tests of that kind expect.
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.postgres,
+]
 
 
 class ProviderServer:
