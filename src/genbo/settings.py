@@ -87,7 +87,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
-                # After Django's own csrf processor, which always runs first: one token.
+                # Replaces the csrf_token of Django's own processor, which always runs first,
+                # so that each request masks its token once.
                 "genbo.core.csrf.csrf",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",

@@ -23,8 +23,8 @@ class ProviderServer:
     """An identity provider on 127.0.0.1 that notes whether the caller's connection is open."""
 
     def __init__(self):
-        # The test thread's own connection: `django.db.connection` in the server's thread
-        # would be the server thread's.
+        # The test thread's own connection, because `django.db.connection` would resolve to
+        # the server thread's own in the handler.
         watched = connections[DEFAULT_DB_ALIAS]
         self.open_during_call: list[bool] = []
         server = self

@@ -24,5 +24,5 @@ def request_token(request) -> str:
 
 
 def csrf(request) -> dict:
-    """Context processor in place of Django's own: the token of `request_token`."""
+    """Return the context's `csrf_token`, taken lazily from `request_token`."""
     return {"csrf_token": SimpleLazyObject(lambda: request_token(request))}

@@ -39,7 +39,7 @@ class _Compiled:
 
 @dataclass(frozen=True)
 class _Plan:
-    """Row plan of a prepared query: the parts Django's ModelIterable works out per run."""
+    """Row plan of a prepared query, with the parts Django's ModelIterable works out per run."""
 
     compiler: Any
     converters: dict
@@ -102,8 +102,8 @@ class PreparedQuery:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         # Kept on the connection object, which each plan refers to, so that a plan lives no
-        # longer than its connection. The entry contains the compiled query too, so that its id
-        # cannot pass to another one.
+        # longer than its connection. The entry contains the compiled query too, so that no
+        # other query can reuse its id.
         plans = connection.__dict__.setdefault("genbo_prepared_plans", {})
         entry = plans.get(id(compiled))
         if entry is None or entry[0] is not compiled:
