@@ -1,7 +1,9 @@
 """The ASGI application serves pages through the whole middleware chain, built for sync use."""
 
+import gc
 import io
 import threading
+import weakref
 
 import pytest
 from asgiref.sync import async_to_sync, iscoroutinefunction
@@ -73,6 +75,24 @@ def test_middleware_chain_is_synchronous():
     assert not iscoroutinefunction(django_application._middleware_chain)
     for hook in django_application._view_middleware:
         assert not iscoroutinefunction(hook)
+
+
+def test_objects_loaded_at_start_up_are_frozen():
+    # Importing genbo.asgi froze them, so full collections no longer walk them.
+    assert gc.get_freeze_count() > 0
+
+
+def test_later_cycles_are_still_collected():
+    class Node:
+        pass
+
+    node = Node()
+    node.itself = node
+    reference = weakref.ref(node)
+    del node
+    gc.collect()
+
+    assert reference() is None
 
 
 def test_signed_in_page_is_served(employee):
