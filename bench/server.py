@@ -40,7 +40,7 @@ class AppServer:
             "gunicorn",
             "genbo.asgi:application",
             "--worker-class",
-            "uvicorn_worker.UvicornWorker",
+            "genbo.workers.UvicornWorker",
             "--workers",
             str(self.workers),
             "--bind",

@@ -48,11 +48,14 @@ def _migrate() -> None:
 def _serve(host: str, port: int, *, workers: int = 1) -> None:
     import uvicorn
 
+    from genbo.server import HttpProtocol
+
     uvicorn.run(
         "genbo.asgi:application",
         host=host,
         port=port,
         workers=workers,
+        http=HttpProtocol,
         log_level="info",
         proxy_headers=True,
         forwarded_allow_ips=os.environ.get("GENBO_FORWARDED_ALLOW_IPS", "127.0.0.1"),
