@@ -1,0 +1,79 @@
+"""Pages are compressed with ISA-L, with the header padded against BREACH as Django does."""
+
+import gzip
+
+from django.http import HttpResponse, StreamingHttpResponse
+from django.test import RequestFactory
+
+from genbo.core.compression import GZipMiddleware, compress
+
+PAGE = ("<p>Välkommen till GENBO, nätverken i Familjen Helsingborg.</p>\n" * 200).encode()
+
+
+def respond(response, *, accept: str = "gzip, deflate, br"):
+    request = RequestFactory().get("/", headers={"accept-encoding": accept})
+    return GZipMiddleware(lambda request: response)(request)
+
+
+def test_page_is_compressed():
+    response = respond(HttpResponse(PAGE))
+
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(response.content) == PAGE
+
+
+def test_length_header_matches_the_compressed_body():
+    response = respond(HttpResponse(PAGE))
+
+    assert response.headers["Content-Length"] == str(len(response.content))
+
+
+def test_caches_are_told_the_page_varies_by_encoding():
+    response = respond(HttpResponse(PAGE))
+
+    assert "Accept-Encoding" in response.headers["Vary"]
+
+
+def test_header_carries_a_padding_name():
+    compressed = compress(PAGE, max_padding=100)
+
+    assert compressed[3] == gzip.FNAME
+    assert gzip.decompress(compressed) == PAGE
+
+
+def test_padding_length_varies():
+    lengths = {len(compress(PAGE, max_padding=100)) for _ in range(20)}
+
+    assert len(lengths) > 1
+
+
+def test_short_response_is_left_alone():
+    response = respond(HttpResponse(b"ok"))
+
+    assert response.content == b"ok"
+
+
+def test_client_without_gzip_gets_plain_page():
+    response = respond(HttpResponse(PAGE), accept="identity")
+
+    assert response.content == PAGE
+
+
+def test_encoded_response_is_left_alone():
+    original = HttpResponse(PAGE, headers={"Content-Encoding": "br"})
+
+    response = respond(original)
+
+    assert response.content == PAGE
+
+
+def test_strong_etag_becomes_weak():
+    response = respond(HttpResponse(PAGE, headers={"ETag": '"v1"'}))
+
+    assert response.headers["ETag"] == 'W/"v1"'
+
+
+def test_streamed_response_is_compressed():
+    response = respond(StreamingHttpResponse(iter([PAGE, PAGE])))
+
+    assert gzip.decompress(b"".join(response.streaming_content)) == PAGE + PAGE
