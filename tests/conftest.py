@@ -26,13 +26,28 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Leave out the tests marked `postgres` when the suite runs on SQLite.
+    """Roll every transactional test back to the migrated data, and leave out the tests
+    marked `postgres` when the suite runs on SQLite.
 
-    They are deselected rather than skipped: CI runs the suite a second time on PostgreSQL,
-    and they run there.
+    A transactional test empties the database afterwards, and Django then makes the content
+    types and permissions anew under new ids. A later test that reloads the migrated data
+    (`serialized_rollback`) then failed on those rows, so one such test run first broke all
+    later ones. With every transactional test reloading, no test leaves new ids behind.
+
+    The `postgres` tests are deselected rather than skipped: CI runs the suite a second time
+    on PostgreSQL, and they run there.
     """
     from django.conf import settings
 
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and "serialized_rollback" not in marker.kwargs
+        ):
+            rollback = pytest.mark.django_db(**marker.kwargs, serialized_rollback=True)
+            item.add_marker(rollback, append=False)
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         return
     left_out = [item for item in items if item.get_closest_marker("postgres")]
