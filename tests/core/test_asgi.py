@@ -6,7 +6,7 @@ import threading
 import weakref
 
 import pytest
-from asgiref.sync import async_to_sync, iscoroutinefunction
+from asgiref.sync import ThreadSensitiveContext, async_to_sync, iscoroutinefunction
 from asgiref.testing import ApplicationCommunicator
 from django.conf import settings
 from django.core import signals
@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 
-from genbo.asgi import SyncChainASGIHandler, application, django_application
+from genbo.asgi import SyncChainASGIHandler, application, django_application, read_in_thread
 from tests.helpers import signed_in_client
 
 # Pages are read from threads of the ASGI handler, which see only committed rows.
@@ -195,12 +195,13 @@ def test_streamed_file_returns_the_connection(employee):
 def test_file_is_closed_when_sending_fails(employee, monkeypatch):
     path = default_storage.save("photos/asgi-test.bin", ContentFile(b"photo"))
     scope = http_scope("GET", f"/media/{path}", cookie=session_cookie(employee))
-    responses = []
+    files = []
     respond = django_application.respond
 
     def record(*args):
-        responses.append(respond(*args))
-        return responses[-1]
+        response = respond(*args)
+        files.append(response.file_to_stream)
+        return response
 
     async def receive():
         return {"type": "http.request", "body": b""}
@@ -213,4 +214,74 @@ def test_file_is_closed_when_sending_fails(employee, monkeypatch):
     with pytest.raises(OSError):
         async_to_sync(django_application)(scope, receive, send)
 
-    assert responses[0].file_to_stream.closed
+    assert files[0].closed
+
+
+def test_stream_reads_one_part_at_a_time():
+    read = []
+
+    def parts():
+        for number in range(3):
+            read.append(number)
+            yield b"part"
+
+    @async_to_sync
+    async def first_part():
+        async with ThreadSensitiveContext():
+            stream = read_in_thread(parts())
+            part = await anext(stream)
+            await stream.aclose()
+            return part
+
+    assert first_part() == b"part"
+    assert read == [0]
+
+
+def test_stream_reads_every_part_in_one_thread():
+    thread_names = []
+
+    def parts():
+        for _ in range(3):
+            thread_names.append(threading.current_thread().name)
+            yield b"part"
+
+    @async_to_sync
+    async def all_parts():
+        async with ThreadSensitiveContext():
+            return [part async for part in read_in_thread(parts())]
+
+    assert all_parts() == [b"part"] * 3
+    assert len(set(thread_names)) == 1
+
+
+def test_large_file_is_sent_before_read_whole(employee, monkeypatch):
+    content = b"x" * (16 * SyncChainASGIHandler.chunk_size)
+    path = default_storage.save("photos/asgi-large.bin", ContentFile(content))
+    scope = http_scope("GET", f"/media/{path}", cookie=session_cookie(employee))
+    files = []
+    respond = django_application.respond
+
+    def record(*args):
+        response = respond(*args)
+        files.append(response.file_to_stream)
+        return response
+
+    monkeypatch.setattr(django_application, "respond", record)
+
+    @async_to_sync
+    async def first_part_and_position():
+        communicator = ApplicationCommunicator(django_application, scope)
+        await communicator.send_input({"type": "http.request", "body": b""})
+        await communicator.receive_output(timeout=10)
+        part = await communicator.receive_output(timeout=10)
+        position = files[0].tell()
+        while (await communicator.receive_output(timeout=10)).get("more_body"):
+            pass
+        await communicator.wait(timeout=10)
+        return part, position
+
+    part, position = first_part_and_position()
+
+    assert part["body"] == content[: SyncChainASGIHandler.chunk_size]
+    # Django's handler read the whole file before it sent the first part.
+    assert position < len(content)
