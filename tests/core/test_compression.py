@@ -2,10 +2,11 @@
 
 import gzip
 
+import pytest
 from django.http import HttpResponse, StreamingHttpResponse
 from django.test import RequestFactory
 
-from genbo.core.compression import GZipMiddleware, compress
+from genbo.core.compression import GZipMiddleware, accepts_gzip, compress
 
 PAGE = ("<p>Välkommen till GENBO, nätverken i Familjen Helsingborg.</p>\n" * 200).encode()
 
@@ -22,13 +23,13 @@ def test_page_is_compressed():
     assert gzip.decompress(response.content) == PAGE
 
 
-def test_length_header_matches_the_compressed_body():
+def test_length_matches_compressed_body():
     response = respond(HttpResponse(PAGE))
 
     assert response.headers["Content-Length"] == str(len(response.content))
 
 
-def test_caches_are_told_the_page_varies_by_encoding():
+def test_vary_names_accept_encoding():
     response = respond(HttpResponse(PAGE))
 
     assert "Accept-Encoding" in response.headers["Vary"]
@@ -77,3 +78,51 @@ def test_streamed_response_is_compressed():
     response = respond(StreamingHttpResponse(iter([PAGE, PAGE])))
 
     assert gzip.decompress(b"".join(response.streaming_content)) == PAGE + PAGE
+
+
+@pytest.mark.parametrize(
+    ("accept_encoding", "expected"),
+    [
+        ("gzip, deflate, br", True),
+        ("GZIP", True),
+        ("x-gzip", True),
+        ("gzip;q=0.5", True),
+        ("br, *", True),
+        ("gzip;q=0", False),
+        ("gzip; q=0.000, br", False),
+        ("*;q=0", False),
+        ("gzip;q=many", False),
+        ("identity", False),
+        ("", False),
+    ],
+)
+def test_accept_encoding_parsing(accept_encoding, expected):
+    assert accepts_gzip(accept_encoding) is expected
+
+
+def test_client_refusing_gzip_gets_plain_page():
+    response = respond(HttpResponse(PAGE), accept="gzip;q=0, identity")
+
+    assert response.content == PAGE
+
+
+@pytest.mark.parametrize("content_type", ["image/png", "application/pdf", "application/zip"])
+def test_compressed_types_are_left_alone(content_type):
+    response = respond(HttpResponse(PAGE, content_type=content_type))
+
+    assert response.content == PAGE
+
+
+def test_streamed_zip_file_is_left_alone():
+    response = respond(StreamingHttpResponse(iter([PAGE]), content_type="application/zip"))
+
+    assert b"".join(response.streaming_content) == PAGE
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/calendar; charset=utf-8", "application/json", "application/ld+json"]
+)
+def test_text_types_are_compressed(content_type):
+    response = respond(HttpResponse(PAGE, content_type=content_type))
+
+    assert gzip.decompress(response.content) == PAGE
