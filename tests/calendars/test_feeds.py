@@ -143,6 +143,35 @@ def test_etag_gives_not_modified(client, member, open_meeting):
     assert second.content == b""
 
 
+def test_compressed_feed_gives_not_modified(client, member, open_meeting):
+    url = _user_url(member)
+    first = client.get(url, headers={"Accept-Encoding": "gzip"})
+
+    second = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": first["ETag"]})
+
+    assert first["Content-Encoding"] == "gzip"
+    assert second.status_code == 304
+    assert second["ETag"] == first["ETag"]
+
+
+def test_strong_form_of_etag_matches(client, member, open_meeting):
+    url = _user_url(member)
+    first = client.get(url)
+    strong = first["ETag"].removeprefix("W/")
+
+    second = client.get(url, headers={"If-None-Match": f'"other", {strong}'})
+
+    assert second.status_code == 304
+
+
+def test_other_etag_gives_whole_feed(client, member, open_meeting):
+    url = _user_url(member)
+
+    response = client.get(url, headers={"If-None-Match": '"other"'})
+
+    assert response.status_code == 200
+
+
 def test_cached_feed_costs_two_queries(
     client, member, open_meeting, closed_meeting, django_assert_num_queries
 ):

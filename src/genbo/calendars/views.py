@@ -12,10 +12,16 @@ from genbo.calendars import feeds, selectors, services
 FEED_MAX_AGE_SECONDS = 15 * 60
 
 
+def _matches(if_none_match: str, etag: str) -> bool:
+    """Return whether an If-None-Match value names `etag`, compared weakly as HTTP requires."""
+    tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+    return "*" in tags or etag in tags
+
+
 def _feed_response(request, feed: feeds.RenderedFeed, filename: str) -> HttpResponse:
     if_none_match = request.headers.get("If-None-Match", "")
     if_modified_since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-    not_modified = feed.etag in [tag.strip() for tag in if_none_match.split(",")] or (
+    not_modified = _matches(if_none_match, feed.etag) or (
         not if_none_match
         and if_modified_since is not None
         and int(feed.last_modified.timestamp()) <= if_modified_since
@@ -25,7 +31,9 @@ def _feed_response(request, feed: feeds.RenderedFeed, filename: str) -> HttpResp
     else:
         response = HttpResponse(feed.body, content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["ETag"] = feed.etag
+    # Weak, because compression changes the bytes but not the feed. The compressed 200 and
+    # the 304 then carry the same tag.
+    response["ETag"] = "W/" + feed.etag
     response["Last-Modified"] = http_date(feed.last_modified.timestamp())
     # The address contains a secret, so shared caches must not keep the feed.
     response["Cache-Control"] = f"private, max-age={FEED_MAX_AGE_SECONDS}"
