@@ -126,3 +126,17 @@ def test_text_types_are_compressed(content_type):
     response = respond(HttpResponse(PAGE, content_type=content_type))
 
     assert gzip.decompress(response.content) == PAGE
+
+
+def test_streamed_file_with_uppercase_gzip_is_compressed():
+    response = respond(StreamingHttpResponse(iter([PAGE])), accept="GZIP")
+
+    assert gzip.decompress(b"".join(response.streaming_content)) == PAGE
+
+
+def test_short_streamed_file_is_left_alone():
+    streamed = StreamingHttpResponse(iter([b"ok"]), headers={"Content-Length": "2"})
+
+    response = respond(streamed)
+
+    assert b"".join(response.streaming_content) == b"ok"
