@@ -152,6 +152,7 @@ def test_compressed_feed_gives_not_modified(client, member, open_meeting):
     assert first["Content-Encoding"] == "gzip"
     assert second.status_code == 304
     assert second["ETag"] == first["ETag"]
+    assert "Accept-Encoding" in second["Vary"]
 
 
 def test_strong_form_of_etag_matches(client, member, open_meeting):

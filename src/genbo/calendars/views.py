@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse, HttpResponseNotFound, HttpResponseNotModified
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -28,6 +29,8 @@ def _feed_response(request, feed: feeds.RenderedFeed, filename: str) -> HttpResp
     )
     if not_modified:
         response = HttpResponseNotModified()
+        # As the 200 would, which the compression makes vary with the client's encodings.
+        patch_vary_headers(response, ("Accept-Encoding",))
     else:
         response = HttpResponse(feed.body, content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'inline; filename="{filename}"'
