@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels."""
 
+import asyncio
 import gc
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -59,10 +60,13 @@ class SyncChainASGIHandler(ASGIHandler):
         response = await respond(scope, body_file)
         if response.streaming:
             async with ThreadSensitiveContext():
-                if not response.is_async:
+                if scope["method"] == "HEAD":
+                    # The server sends no body for HEAD, so nothing needs to be read.
+                    response.streaming_content = read_in_thread(())
+                elif not response.is_async:
                     response.streaming_content = read_in_thread(response.streaming_content)
                 try:
-                    await self.send_response(response, send)
+                    await send_until_disconnect(self.send_response(response, send), receive)
                 finally:
                     # Closes the file even when the client has gone.
                     await sync_to_async(response.close)()
@@ -106,6 +110,34 @@ async def read_in_thread(parts):
     read_next = sync_to_async(next)
     while (part := await read_next(iterator, _END)) is not _END:
         yield part
+
+
+async def send_until_disconnect(sending, receive) -> None:
+    """Await the coroutine `sending`, and cancel it if the client disconnects first.
+
+    uvicorn ignores what is sent after the client has gone, so without this a download
+    would be read to its end after the client left. Any other message from the server than a
+    disconnect lets the sending go on to its end.
+    """
+    send_task = asyncio.ensure_future(sending)
+    listen_task = asyncio.ensure_future(receive())
+    try:
+        await asyncio.wait({send_task, listen_task}, return_when=asyncio.FIRST_COMPLETED)
+        if not send_task.done() and not _is_disconnect(listen_task):
+            await asyncio.wait({send_task})
+    finally:
+        send_task.cancel()
+        listen_task.cancel()
+        await asyncio.gather(send_task, listen_task, return_exceptions=True)
+    if not send_task.cancelled():
+        # Raises what sending raised.
+        send_task.result()
+
+
+def _is_disconnect(listen_task: asyncio.Future) -> bool:
+    if listen_task.exception() is not None:
+        return False
+    return listen_task.result()["type"] == "http.disconnect"
 
 
 def freeze_loaded_objects() -> None:

@@ -13,6 +13,7 @@ from django.core import signals
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.http import StreamingHttpResponse
 
 from genbo.asgi import SyncChainASGIHandler, application, django_application, read_in_thread
 from tests.helpers import signed_in_client
@@ -285,3 +286,49 @@ def test_large_file_is_sent_before_read_whole(employee, monkeypatch):
     assert part["body"] == content[: SyncChainASGIHandler.chunk_size]
     # Django's handler read the whole file before it sent the first part.
     assert position < len(content)
+
+
+def stream_of_parts(monkeypatch, read: list, *, wait_after_first: threading.Event | None = None):
+    """Make the handler return, for every request, a stream of 100 parts that records reads."""
+
+    def parts():
+        for number in range(100):
+            read.append(number)
+            if number and wait_after_first:
+                wait_after_first.wait(10)
+            yield b"part"
+
+    def respond(*args):
+        return StreamingHttpResponse(parts())
+
+    monkeypatch.setattr(django_application, "respond", respond)
+
+
+def test_stream_stops_when_client_disconnects(monkeypatch):
+    read = []
+    go_on = threading.Event()
+    stream_of_parts(monkeypatch, read, wait_after_first=go_on)
+
+    @async_to_sync
+    async def disconnect_after_first_part():
+        communicator = ApplicationCommunicator(django_application, http_scope("GET", "/"))
+        await communicator.send_input({"type": "http.request", "body": b""})
+        await communicator.receive_output(timeout=10)
+        await communicator.receive_output(timeout=10)
+        await communicator.send_input({"type": "http.disconnect"})
+        go_on.set()
+        await communicator.wait(timeout=10)
+
+    disconnect_after_first_part()
+
+    assert len(read) < 10
+
+
+def test_head_request_reads_no_stream(monkeypatch):
+    read = []
+    stream_of_parts(monkeypatch, read)
+
+    status, _headers, body = asgi_request("HEAD", "/")
+
+    assert status == 200
+    assert read == []
