@@ -193,9 +193,8 @@ def test_streamed_file_returns_the_connection(employee):
     assert handler.executor.submit(lambda: connection.connection is None).result()
 
 
-def test_file_is_closed_when_sending_fails(employee, monkeypatch):
-    path = default_storage.save("photos/asgi-test.bin", ContentFile(b"photo"))
-    scope = http_scope("GET", f"/media/{path}", cookie=session_cookie(employee))
+def record_streamed_files(monkeypatch) -> list:
+    """Return a list to which each response's file is added as the handler makes it."""
     files = []
     respond = django_application.respond
 
@@ -204,6 +203,15 @@ def test_file_is_closed_when_sending_fails(employee, monkeypatch):
         files.append(response.file_to_stream)
         return response
 
+    monkeypatch.setattr(django_application, "respond", record)
+    return files
+
+
+def test_file_is_closed_when_sending_fails(employee, monkeypatch):
+    path = default_storage.save("photos/asgi-test.bin", ContentFile(b"photo"))
+    scope = http_scope("GET", f"/media/{path}", cookie=session_cookie(employee))
+    files = record_streamed_files(monkeypatch)
+
     async def receive():
         return {"type": "http.request", "body": b""}
 
@@ -211,7 +219,6 @@ def test_file_is_closed_when_sending_fails(employee, monkeypatch):
         if message["type"] == "http.response.body":
             raise OSError("the client has gone")
 
-    monkeypatch.setattr(django_application, "respond", record)
     with pytest.raises(OSError):
         async_to_sync(django_application)(scope, receive, send)
 
@@ -259,15 +266,7 @@ def test_large_file_is_sent_before_read_whole(employee, monkeypatch):
     content = b"x" * (16 * SyncChainASGIHandler.chunk_size)
     path = default_storage.save("photos/asgi-large.bin", ContentFile(content))
     scope = http_scope("GET", f"/media/{path}", cookie=session_cookie(employee))
-    files = []
-    respond = django_application.respond
-
-    def record(*args):
-        response = respond(*args)
-        files.append(response.file_to_stream)
-        return response
-
-    monkeypatch.setattr(django_application, "respond", record)
+    files = record_streamed_files(monkeypatch)
 
     @async_to_sync
     async def first_part_and_position():

@@ -118,22 +118,25 @@ class RecordingTransport:
         self.closing = True
 
 
-def test_head_and_body_go_in_one_write():
+def delayed_head() -> tuple[RecordingTransport, DelayedHeadTransport]:
+    """Return a recording transport and its wrapper, with a head written and delayed."""
     recording = RecordingTransport()
     transport = DelayedHeadTransport(recording)
-
     transport.delay_next_write()
     transport.write(b"HEAD")
+    return recording, transport
+
+
+def test_head_and_body_go_in_one_write():
+    recording, transport = delayed_head()
+
     transport.write(b"BODY")
 
     assert recording.writes == [b"HEADBODY"]
 
 
 def test_later_writes_are_not_delayed():
-    recording = RecordingTransport()
-    transport = DelayedHeadTransport(recording)
-    transport.delay_next_write()
-    transport.write(b"HEAD")
+    recording, transport = delayed_head()
     transport.write(b"BODY")
 
     transport.write(b"MORE")
@@ -142,10 +145,7 @@ def test_later_writes_are_not_delayed():
 
 
 def test_flush_writes_the_delayed_head():
-    recording = RecordingTransport()
-    transport = DelayedHeadTransport(recording)
-    transport.delay_next_write()
-    transport.write(b"HEAD")
+    recording, transport = delayed_head()
 
     transport.flush()
 
@@ -153,10 +153,7 @@ def test_flush_writes_the_delayed_head():
 
 
 def test_head_dropped_after_client_left():
-    recording = RecordingTransport()
-    transport = DelayedHeadTransport(recording)
-    transport.delay_next_write()
-    transport.write(b"HEAD")
+    recording, transport = delayed_head()
     recording.closing = True
 
     transport.flush()
