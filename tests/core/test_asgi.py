@@ -78,7 +78,7 @@ def test_middleware_chain_is_synchronous():
         assert not iscoroutinefunction(hook)
 
 
-def test_objects_loaded_at_start_up_are_frozen():
+def test_start_up_objects_are_frozen():
     # Importing genbo.asgi froze them, so full collections no longer walk them.
     assert gc.get_freeze_count() > 0
 
@@ -245,7 +245,7 @@ def test_stream_reads_one_part_at_a_time():
     assert read == [0]
 
 
-def test_stream_reads_every_part_in_one_thread():
+def test_stream_parts_share_one_thread():
     thread_names = []
 
     def parts():
@@ -262,7 +262,7 @@ def test_stream_reads_every_part_in_one_thread():
     assert len(set(thread_names)) == 1
 
 
-def test_large_file_is_sent_before_read_whole(employee, monkeypatch):
+def test_large_file_sent_before_read(employee, monkeypatch):
     content = b"x" * (16 * SyncChainASGIHandler.chunk_size)
     path = default_storage.save("photos/asgi-large.bin", ContentFile(content))
     scope = http_scope("GET", f"/media/{path}", cookie=session_cookie(employee))

@@ -128,7 +128,7 @@ def test_text_types_are_compressed(content_type):
     assert gzip.decompress(response.content) == PAGE
 
 
-def test_streamed_file_with_uppercase_gzip_is_compressed():
+def test_streamed_file_uppercase_gzip():
     response = respond(StreamingHttpResponse(iter([PAGE])), accept="GZIP")
 
     assert gzip.decompress(b"".join(response.streaming_content)) == PAGE

@@ -84,7 +84,7 @@ def test_streamed_chunks_follow_the_head(server_address):
     assert response.endswith(b"\r\n\r\n4\r\none,\r\n3\r\ntwo\r\n0\r\n\r\n")
 
 
-def test_pipelined_requests_get_both_responses(server_address):
+def test_pipelined_requests_get_two_responses(server_address):
     pipelined = request("GET", "/", close=False) + request("GET", "/stream")
 
     response = exchange(server_address, pipelined)
@@ -93,7 +93,7 @@ def test_pipelined_requests_get_both_responses(server_address):
     assert response.endswith(b"two\r\n0\r\n\r\n")
 
 
-def test_failed_response_sends_head_then_closes(server_address):
+def test_failed_response_closes_after_head(server_address):
     # As without the protocol: the head has gone out, so the connection is closed.
     response = exchange(server_address, request("GET", "/fails"))
 
