@@ -10,7 +10,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResp
 
 
 class DelayedHeadTransport:
-    """A transport that, once asked to, keeps the next write and sends it with the one after.
+    """A transport that, after `delay_next_write`, keeps the next write for the one after.
 
     Every other attribute is the wrapped transport's own.
     """

@@ -37,8 +37,8 @@ COMPRESSIBLE_TYPES = {
 def accepts_gzip(accept_encoding: str) -> bool:
     """Return whether an Accept-Encoding header value allows a gzip response.
 
-    A coding with a quality of 0, or one that is not a number, is refused. `*` stands for
-    every coding the value does not name.
+    A coding with a quality of 0, or with a quality that is not a number, is not allowed.
+    `*` means every coding that the value does not name.
     """
     other_codings = False
     for item in accept_encoding.split(","):
@@ -80,7 +80,7 @@ def compress(data: bytes, *, max_padding: int) -> bytes:
 
 
 class GZipMiddleware(DjangoGZipMiddleware):
-    """Django's GZipMiddleware, with ISA-L for responses that are not streamed."""
+    """Django's GZipMiddleware, with HTTP's Accept-Encoding rules and ISA-L for pages."""
 
     def process_response(self, request, response):
         if response.has_header("Content-Encoding"):
