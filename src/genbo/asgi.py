@@ -3,7 +3,6 @@
 import asyncio
 import gc
 import os
-from concurrent.futures import ThreadPoolExecutor
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "genbo.settings")
 
@@ -19,6 +18,8 @@ from django.core.handlers.asgi import ASGIHandler, get_script_prefix  # noqa: E4
 from django.db import close_old_connections  # noqa: E402
 from django.http import FileResponse  # noqa: E402
 from django.urls import get_resolver, set_script_prefix  # noqa: E402
+
+from genbo.request_pool import RequestPool  # noqa: E402
 
 
 class SyncChainASGIHandler(ASGIHandler):
@@ -40,9 +41,9 @@ class SyncChainASGIHandler(ASGIHandler):
     request in the app workers.
     """
 
-    def __init__(self, *, threads: int):
+    def __init__(self, *, executor: RequestPool):
         super().__init__()
-        self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="request")
+        self.executor = executor
 
     def load_middleware(self, is_async=False):
         super().load_middleware(is_async=False)
@@ -156,7 +157,13 @@ def freeze_loaded_objects() -> None:
 
 
 django.setup(set_prefix=False)
-django_application = SyncChainASGIHandler(threads=settings.REQUEST_THREADS)
+django_application = SyncChainASGIHandler(
+    executor=RequestPool(
+        threads=settings.REQUEST_THREADS,
+        limit=settings.RUNNING_REQUESTS,
+        hold=settings.RUNNING_REQUEST_HOLD,
+    )
+)
 
 from genbo.chat.routing import websocket_urlpatterns as chat_websockets  # noqa: E402
 

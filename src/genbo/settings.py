@@ -78,6 +78,14 @@ if REQUEST_THREADS < 1:
     raise ImproperlyConfigured(
         f"GENBO_REQUEST_THREADS={REQUEST_THREADS} is invalid: set it to 1 or more (default 32)."
     )
+# Requests per app process that run at once (genbo.request_pool), 0 for no limit. A
+# request that has run for RUNNING_REQUEST_HOLD seconds no longer counts.
+RUNNING_REQUESTS = env_int("GENBO_RUNNING_REQUESTS", 2)
+if RUNNING_REQUESTS < 0:
+    raise ImproperlyConfigured(
+        f"GENBO_RUNNING_REQUESTS={RUNNING_REQUESTS} is invalid: set it to 0 or more (default 2)."
+    )
+RUNNING_REQUEST_HOLD = 0.02
 
 TEMPLATES = [
     {

@@ -3,6 +3,7 @@
 import gc
 import io
 import threading
+import time
 import weakref
 
 import pytest
@@ -16,6 +17,7 @@ from django.db import connection
 from django.http import StreamingHttpResponse
 
 from genbo.asgi import SyncChainASGIHandler, application, django_application, read_in_thread
+from genbo.request_pool import RequestPool
 from tests.helpers import signed_in_client
 
 # Pages are read from threads of the ASGI handler, which see only committed rows.
@@ -181,7 +183,7 @@ def test_file_is_read_in_large_blocks(employee):
 
 @pytest.mark.postgres
 def test_streamed_file_returns_the_connection(employee):
-    handler = SyncChainASGIHandler(threads=1)
+    handler = SyncChainASGIHandler(executor=RequestPool(threads=1, limit=1, hold=1))
     path = default_storage.save("photos/asgi-test.bin", ContentFile(b"photo"))
 
     status, _headers, _body = asgi_request(
@@ -331,3 +333,51 @@ def test_head_request_reads_no_stream(monkeypatch):
 
     assert status == 200
     assert read == []
+
+
+def _most_at_once(handler, cookie: str, *, requests: int) -> int:
+    """Send `requests` pages at once, each taking 0.1 s, and return how many ran together."""
+    running = 0
+    most = 0
+    lock = threading.Lock()
+
+    def started(**kwargs):
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.1)
+        with lock:
+            running -= 1
+
+    @async_to_sync
+    async def send_all():
+        communicators = [
+            ApplicationCommunicator(handler, http_scope("GET", "/healthz", cookie=cookie))
+            for _ in range(requests)
+        ]
+        for communicator in communicators:
+            await communicator.send_input({"type": "http.request", "body": b""})
+        statuses = [(await c.receive_output(timeout=10))["status"] for c in communicators]
+        for communicator in communicators:
+            await communicator.wait(timeout=10)
+        assert statuses == [200] * requests
+
+    signals.request_started.connect(started)
+    try:
+        send_all()
+    finally:
+        signals.request_started.disconnect(started)
+    return most
+
+
+def test_requests_run_within_limit(employee):
+    handler = SyncChainASGIHandler(executor=RequestPool(threads=8, limit=2, hold=60))
+
+    assert _most_at_once(handler, session_cookie(employee), requests=5) == 2
+
+
+def test_slow_requests_stop_counting(employee):
+    handler = SyncChainASGIHandler(executor=RequestPool(threads=8, limit=1, hold=0.01))
+
+    assert _most_at_once(handler, session_cookie(employee), requests=5) > 1

@@ -178,3 +178,10 @@ def test_request_threads_below_one_rejected(tmp_path, threads):
 
     assert result.returncode != 0
     assert f"GENBO_REQUEST_THREADS={threads} is invalid" in _last_line(result)
+
+
+def test_negative_running_requests_rejected(tmp_path):
+    result = _import_settings(tmp_path, GENBO_RUNNING_REQUESTS="-1")
+
+    assert result.returncode != 0
+    assert "GENBO_RUNNING_REQUESTS=-1 is invalid" in _last_line(result)

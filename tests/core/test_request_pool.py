@@ -1,0 +1,147 @@
+"""The request pool runs a few calls at once and lets a slow one stop counting."""
+
+import threading
+import time
+
+import pytest
+
+from genbo.request_pool import RequestPool
+
+# Long enough for a blocked call never to stop counting while a test runs.
+LONG_HOLD = 60
+WAIT = 10
+
+
+class Blocker:
+    """Calls that record when they start and block until released."""
+
+    def __init__(self) -> None:
+        self.started: list[str] = []
+        self.release = threading.Event()
+        self._lock = threading.Lock()
+
+    def call(self, name: str, *, block: bool = True) -> str:
+        with self._lock:
+            self.started.append(name)
+        if block:
+            self.release.wait(WAIT)
+        return name
+
+
+def wait_until(condition) -> bool:
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True
+
+
+@pytest.fixture
+def blocker():
+    blocker = Blocker()
+    yield blocker
+    blocker.release.set()
+
+
+def test_calls_beyond_limit_wait(blocker):
+    pool = RequestPool(threads=4, limit=2, hold=LONG_HOLD)
+    futures = [pool.submit(blocker.call, name) for name in "abc"]
+
+    assert wait_until(lambda: len(blocker.started) == 2)
+    time.sleep(0.1)
+    assert blocker.started == ["a", "b"]
+    blocker.release.set()
+    assert [future.result(WAIT) for future in futures] == ["a", "b", "c"]
+
+
+def test_waiting_calls_keep_order(blocker):
+    pool = RequestPool(threads=4, limit=1, hold=LONG_HOLD)
+    first = pool.submit(blocker.call, "first")
+    assert wait_until(lambda: blocker.started == ["first"])
+    later = [pool.submit(blocker.call, name, block=False) for name in "bcd"]
+
+    blocker.release.set()
+    for future in [first, *later]:
+        future.result(WAIT)
+    assert blocker.started == ["first", "b", "c", "d"]
+
+
+def test_slow_call_stops_counting(blocker):
+    pool = RequestPool(threads=4, limit=1, hold=0.05)
+    slow = pool.submit(blocker.call, "slow")
+    assert wait_until(lambda: blocker.started == ["slow"])
+
+    quick = pool.submit(blocker.call, "quick", block=False)
+
+    # The quick call starts while the slow one still runs.
+    assert quick.result(WAIT) == "quick"
+    assert not slow.done()
+
+
+def test_idle_thread_sees_place_free(blocker):
+    pool = RequestPool(threads=4, limit=1, hold=0.05)
+    # Two calls at once leave two threads that wait for calls with no time limit.
+    warm_up = [pool.submit(blocker.call, name) for name in ("warm", "up")]
+    assert wait_until(lambda: len(blocker.started) == 2)
+    blocker.release.set()
+    for future in warm_up:
+        future.result(WAIT)
+    slow_blocker = Blocker()
+    slow = pool.submit(slow_blocker.call, "slow")
+    assert wait_until(lambda: slow_blocker.started == ["slow"])
+
+    quick = pool.submit(blocker.call, "quick", block=False)
+
+    assert quick.result(WAIT) == "quick"
+    assert not slow.done()
+    slow_blocker.release.set()
+
+
+def test_zero_limit_runs_all_at_once(blocker):
+    pool = RequestPool(threads=3, limit=0, hold=LONG_HOLD)
+    for name in "abc":
+        pool.submit(blocker.call, name)
+
+    assert wait_until(lambda: len(blocker.started) == 3)
+
+
+def test_threads_stay_within_maximum(blocker):
+    pool = RequestPool(threads=2, limit=0, hold=LONG_HOLD)
+    for name in "abcd":
+        pool.submit(blocker.call, name)
+
+    assert wait_until(lambda: len(blocker.started) == 2)
+    time.sleep(0.1)
+    assert len(blocker.started) == 2
+
+
+def test_error_reaches_the_caller():
+    pool = RequestPool(threads=1, limit=1, hold=LONG_HOLD)
+
+    def fail():
+        raise ValueError("trasig")
+
+    with pytest.raises(ValueError, match="trasig"):
+        pool.submit(fail).result(WAIT)
+
+
+def test_cancelled_call_never_runs(blocker):
+    pool = RequestPool(threads=2, limit=1, hold=LONG_HOLD)
+    first = pool.submit(blocker.call, "first")
+    assert wait_until(lambda: blocker.started == ["first"])
+    cancelled = pool.submit(blocker.call, "cancelled", block=False)
+
+    assert cancelled.cancel()
+    blocker.release.set()
+    assert pool.submit(blocker.call, "next", block=False).result(WAIT) == "next"
+    assert first.result(WAIT) == "first"
+    assert blocker.started == ["first", "next"]
+
+
+def test_shut_down_pool_takes_no_calls():
+    pool = RequestPool(threads=1, limit=1, hold=LONG_HOLD)
+    pool.shutdown()
+
+    with pytest.raises(RuntimeError, match="shut down"):
+        pool.submit(print)
