@@ -79,23 +79,32 @@ def test_slow_call_stops_counting(blocker):
     assert not slow.done()
 
 
-def test_idle_thread_sees_place_free(blocker):
-    pool = RequestPool(threads=4, limit=1, hold=0.05)
-    # Two calls at once leave two threads that wait for calls with no time limit.
-    warm_up = [pool.submit(blocker.call, name) for name in ("warm", "up")]
-    assert wait_until(lambda: len(blocker.started) == 2)
-    blocker.release.set()
-    for future in warm_up:
+def warm_up(pool: RequestPool, calls: int) -> None:
+    """Leave `calls` idle threads in `pool`, or fewer if its limit is lower."""
+    warm_blocker = Blocker()
+    futures = [pool.submit(warm_blocker.call, "warm") for _ in range(calls)]
+    assert wait_until(lambda: len(warm_blocker.started) == calls)
+    warm_blocker.release.set()
+    for future in futures:
         future.result(WAIT)
-    slow_blocker = Blocker()
-    slow = pool.submit(slow_blocker.call, "slow")
-    assert wait_until(lambda: slow_blocker.started == ["slow"])
+
+
+@pytest.mark.parametrize("idle_threads", [0, 1, 2, 8])
+def test_blocked_calls_all_start(blocker, idle_threads):
+    pool = RequestPool(threads=16, limit=2, hold=0.02)
+    warm_up(pool, idle_threads)
+    slow = []
+    for name in "abcde":
+        slow.append(pool.submit(blocker.call, name))
+        time.sleep(0.003)
 
     quick = pool.submit(blocker.call, "quick", block=False)
 
+    # Each blocked call stops counting after 20 ms, so the quick one starts long before
+    # any of them ends.
     assert quick.result(WAIT) == "quick"
-    assert not slow.done()
-    slow_blocker.release.set()
+    assert sorted(blocker.started) == ["a", "b", "c", "d", "e", "quick"]
+    assert not any(future.done() for future in slow)
 
 
 def test_zero_limit_runs_all_at_once(blocker):
@@ -137,6 +146,19 @@ def test_cancelled_call_never_runs(blocker):
     assert pool.submit(blocker.call, "next", block=False).result(WAIT) == "next"
     assert first.result(WAIT) == "first"
     assert blocker.started == ["first", "next"]
+
+
+def test_shutdown_waits_for_calls(blocker):
+    pool = RequestPool(threads=2, limit=1, hold=LONG_HOLD)
+    running = pool.submit(blocker.call, "running")
+    waiting = pool.submit(blocker.call, "waiting", block=False)
+    assert wait_until(lambda: blocker.started == ["running"])
+    threading.Timer(0.1, blocker.release.set).start()
+
+    pool.shutdown(wait=True)
+
+    assert running.done()
+    assert waiting.done()
 
 
 def test_shut_down_pool_takes_no_calls():
