@@ -70,17 +70,27 @@ class RequestPool(Executor):
                     self._queue.popleft()[0].cancel()
             self._end_idle_threads_once_done()
             self._watch.notify()
-            threads = [worker.thread for worker in self._workers]
-        if wait:
-            for thread in threads:
+        while wait:
+            # Calls still waiting may start threads of their own, so look again each time.
+            with self._lock:
+                threads = [worker.thread for worker in self._workers]
+                if self._watch_thread is not None:
+                    threads.append(self._watch_thread)
+            alive = [thread for thread in threads if thread.is_alive()]
+            for thread in alive:
                 thread.join()
+            wait = bool(alive)
 
     def _end_idle_threads_once_done(self) -> None:
-        """End the idle threads once the pool is shut down and no call waits. Lock held."""
+        """End the idle threads and the watch thread once shut down with no call waiting.
+
+        Call with the lock held.
+        """
         if self._closed and not self._queue:
             for worker in self._idle_workers:
                 worker.give(None)
             self._idle_workers.clear()
+            self._watch.notify()
 
     def counted(self, now: float) -> int:
         """Return how many running calls still count against the limit."""

@@ -149,16 +149,32 @@ def test_cancelled_call_never_runs(blocker):
 
 
 def test_shutdown_waits_for_calls(blocker):
-    pool = RequestPool(threads=2, limit=1, hold=LONG_HOLD)
-    running = pool.submit(blocker.call, "running")
-    waiting = pool.submit(blocker.call, "waiting", block=False)
-    assert wait_until(lambda: blocker.started == ["running"])
-    threading.Timer(0.1, blocker.release.set).start()
+    # The calls still waiting stop counting later and get threads of their own.
+    pool = RequestPool(threads=4, limit=1, hold=0.05)
+    first_blocker = Blocker()
+    first = pool.submit(first_blocker.call, "first")
+    later = [pool.submit(blocker.call, name) for name in "bc"]
+    threading.Timer(0.1, first_blocker.release.set).start()
+    threading.Timer(0.4, blocker.release.set).start()
 
     pool.shutdown(wait=True)
 
-    assert running.done()
-    assert waiting.done()
+    assert first.done()
+    assert all(future.done() for future in later)
+
+
+def test_shutdown_ends_every_thread(blocker):
+    threads_before = set(threading.enumerate())
+    pool = RequestPool(threads=4, limit=1, hold=0.05)
+    for name in "abc":
+        pool.submit(blocker.call, name)
+    threading.Timer(0.3, blocker.release.set).start()
+
+    pool.shutdown(wait=True)
+
+    # The pool's threads, the watch thread among them, have all ended.
+    left = set(threading.enumerate()) - threads_before
+    assert not [thread for thread in left if thread.name.startswith("request")]
 
 
 def test_shut_down_pool_takes_no_calls():
