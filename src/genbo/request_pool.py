@@ -25,11 +25,11 @@ class _Worker:
 class RequestPool(Executor):
     """Run calls in up to `threads` threads, at most `limit` at once, each counted `hold` seconds.
 
-    Python runs one thread of a process at a time. A request thread that comes back from
-    PostgreSQL or Redis while others work waits for its turn, so with many requests running
-    at once each took longer, and their times spread widely. Here at most `limit` calls run
-    at once, and the rest wait in the order they came. A thread that ends a call takes the
-    next one itself, so no other thread has to wake for it.
+    CPython's interpreter lock lets one thread of a process run at a time. A request thread
+    that comes back from PostgreSQL or Redis while others work waits for its turn, so with
+    many requests running at once each took longer, and their times spread widely. Here at
+    most `limit` calls run at once, and the rest wait in the order they came. A thread that
+    ends a call takes the next one itself, so no other thread has to wake for it.
 
     A call that has run for `hold` seconds no longer counts, whether it works or waits (for
     an identity provider, say), so a slow request holds up the next ones for no longer than
@@ -102,7 +102,7 @@ class RequestPool(Executor):
         return number, self._queue.popleft()
 
     def _dispatch(self, now: float) -> None:
-        """Give waiting calls to idle or new threads while places are free. Lock held."""
+        """Give waiting calls to idle or new threads while places are free, with the lock held."""
         counted = self.counted(now)
         while self._queue and counted < self.limit:
             if self._idle_workers:
@@ -158,7 +158,7 @@ class RequestPool(Executor):
                     future.set_result(result)
             with self._lock:
                 del self._running[number]
-                # Idle first, so that the next call most likely goes to this thread itself.
+                # Idle first: the last idle thread gets the next call, so this one takes it.
                 self._idle_workers.append(worker)
                 self._dispatch(time.monotonic())
                 self._end_idle_threads_once_done()

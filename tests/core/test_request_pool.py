@@ -80,7 +80,7 @@ def test_slow_call_stops_counting(blocker):
 
 
 def warm_up(pool: RequestPool, calls: int) -> None:
-    """Leave `calls` idle threads in `pool`, or fewer if its limit is lower."""
+    """Leave `calls` idle threads in `pool`."""
     warm_blocker = Blocker()
     futures = [pool.submit(warm_blocker.call, "warm") for _ in range(calls)]
     assert wait_until(lambda: len(warm_blocker.started) == calls)
@@ -149,7 +149,7 @@ def test_cancelled_call_never_runs(blocker):
 
 
 def test_shutdown_waits_for_calls(blocker):
-    # The calls still waiting stop counting later and get threads of their own.
+    # The waiting calls start in new threads once the first call stops counting.
     pool = RequestPool(threads=4, limit=1, hold=0.05)
     first_blocker = Blocker()
     first = pool.submit(first_blocker.call, "first")
