@@ -33,8 +33,8 @@ class SyncChainASGIHandler(ASGIHandler):
 
     Django's handler also starts a new thread for each request and hands over to it three
     times: for the request_started signal, for the response and for closing the response.
-    Here the three run in one call, in a fixed pool of `threads` threads that live as long
-    as the process, as under a threaded WSGI server. Each thread keeps its own database
+    Here the three run in one call, in the threads of `executor` (a `RequestPool`), which
+    live as long as the process, as under a threaded WSGI server. Each thread keeps its own database
     connection object between requests. Streaming responses (files) are read one part at
     a time (`read_in_thread`), and sent and closed as Django's handler does it. On a
     faster machine the thread pool took the thread page from 7.2 to 5.6 ms of CPU per
