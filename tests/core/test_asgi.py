@@ -335,17 +335,17 @@ def test_head_request_reads_no_stream(monkeypatch):
     assert read == []
 
 
-def _most_at_once(handler, cookie: str, *, requests: int) -> int:
+def _max_at_once(handler, cookie: str, *, requests: int) -> int:
     """Send `requests` pages at once, each taking 0.1 s, and return how many ran together."""
     running = 0
-    most = 0
+    max_running = 0
     lock = threading.Lock()
 
     def started(**kwargs):
-        nonlocal running, most
+        nonlocal running, max_running
         with lock:
             running += 1
-            most = max(most, running)
+            max_running = max(max_running, running)
         time.sleep(0.1)
         with lock:
             running -= 1
@@ -368,16 +368,16 @@ def _most_at_once(handler, cookie: str, *, requests: int) -> int:
         send_all()
     finally:
         signals.request_started.disconnect(started)
-    return most
+    return max_running
 
 
 def test_requests_run_within_limit(employee):
     handler = SyncChainASGIHandler(executor=RequestPool(threads=8, limit=2, hold=60))
 
-    assert _most_at_once(handler, session_cookie(employee), requests=5) == 2
+    assert _max_at_once(handler, session_cookie(employee), requests=5) == 2
 
 
 def test_slow_requests_stop_counting(employee):
     handler = SyncChainASGIHandler(executor=RequestPool(threads=8, limit=1, hold=0.01))
 
-    assert _most_at_once(handler, session_cookie(employee), requests=5) > 1
+    assert _max_at_once(handler, session_cookie(employee), requests=5) > 1
